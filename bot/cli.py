@@ -1,0 +1,255 @@
+"""Command-line launcher: `contrepoint …` / `python -m bot …`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from bot.logging_setup import setup_logging
+from bot.settings import ConfigError, Secrets, Settings, load_settings
+
+log = logging.getLogger("contrepoint")
+
+
+class AppContext:
+    def __init__(self, config: str | None, root: str | None, verbose: bool):
+        self.config_path = config
+        self.root = Path(root).resolve() if root else Path.cwd()
+        self.verbose = verbose
+        self._settings: Settings | None = None
+        self._service = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from dotenv import load_dotenv
+
+            load_dotenv(self.root / ".env", override=False)
+            try:
+                self._settings = load_settings(self.config_path, root=self.root)
+            except ConfigError as exc:
+                raise click.ClickException(str(exc)) from None
+            setup_logging("DEBUG" if self.verbose else self.settings_level())
+        return self._settings
+
+    def settings_level(self) -> str:
+        return self._settings.logging.level if self._settings else "INFO"
+
+    def secrets(self) -> Secrets:
+        _ = self.settings  # loads .env
+        return Secrets.from_env()
+
+    def service(self, *, ready: bool = True):
+        if self._service is None:
+            from bot.core.service import Contrepoint
+
+            self._service = Contrepoint(self.settings, root=self.root)
+        if ready:
+            report = self._service.ensure_ready()
+            if report.changed:
+                click.echo(f"[store] synced: {report.summary()}", err=True)
+            for problem in report.problems:
+                click.echo(f"[knowledge] skipped: {problem}", err=True)
+        return self._service
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config", type=click.Path(dir_okay=False), default=None, help="config.yaml to use (default: ./config.yaml if present).")
+@click.option("--root", type=click.Path(file_okay=False), default=None, help="Project root (default: current directory).")
+@click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
+@click.pass_context
+def cli(ctx: click.Context, config: str | None, root: str | None, verbose: bool) -> None:
+    """Contrepoint: sourced, multi-sided answers about AI and the economy."""
+    ctx.obj = AppContext(config, root, verbose)
+
+
+def _read_inputs(arg: str) -> list[str]:
+    if arg == "-":
+        return [line.rstrip("\r\n") for line in sys.stdin]
+    return [arg]
+
+
+def _emit(obj: dict) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--k", "k", type=click.IntRange(1, 50), default=None, help="Number of passages (default: retrieval.k).")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines output, one object per query.")
+@pass_app
+def search(app: AppContext, query: str, k: int | None, as_json: bool) -> None:
+    """Search the knowledge base. QUERY '-' reads one query per line from stdin."""
+    from bot.core.text_guard import InputError, clean_user_text
+
+    service = app.service()
+    for raw in _read_inputs(query):
+        try:
+            q = clean_user_text(raw, max_chars=1000)
+            results = service.search(q, k=k)
+        except InputError as exc:
+            if as_json:
+                _emit({"query": raw[:200], "error": str(exc), "results": []})
+            else:
+                click.echo(f"error: {exc}", err=True)
+            continue
+        if as_json:
+            _emit({"query": q, "results": [r.to_json() for r in results]})
+            continue
+        click.echo(f"# {q}")
+        for r in results:
+            click.echo(f"{r.rank}. [{r.score:.3f}] {r.title} ({r.source} {r.start}-{r.end})")
+            click.echo(f"   {r.text}")
+        if not results:
+            click.echo("   (no result)")
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines output, one object per question.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Answer language (default: the question's).")
+@pass_app
+def ask(app: AppContext, question: str, as_json: bool, lang: str | None) -> None:
+    """Answer a question with sourced sides. QUESTION '-' reads one per line from stdin."""
+    from bot.core.text_guard import InputError, clean_user_text
+
+    service = app.service()
+    for raw in _read_inputs(question):
+        try:
+            q = clean_user_text(raw)
+            answer = service.ask(q, lang=lang)
+        except InputError as exc:
+            if as_json:
+                _emit({"question": raw[:200], "error": str(exc)})
+            else:
+                click.echo(f"error: {exc}", err=True)
+            continue
+        if as_json:
+            _emit(answer.to_json())
+        else:
+            click.echo(answer.answer_markdown)
+            click.echo("")
+
+
+@cli.command()
+@click.argument("topic", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None)
+@pass_app
+def fact(app: AppContext, topic: str | None, as_json: bool, lang: str | None) -> None:
+    """A sourced fact: random, or the best match for TOPIC."""
+    from bot.core.text_guard import InputError, clean_user_text
+
+    service = app.service()
+    try:
+        topic = clean_user_text(topic, max_chars=300) if topic else None
+    except InputError as exc:
+        raise click.ClickException(str(exc)) from None
+    result = service.fact(topic, lang=lang)
+    if result is None:
+        raise click.ClickException("No fact available: knowledge/facts.yaml is empty or invalid (run `contrepoint knowledge check`).")
+    if as_json:
+        _emit({"id": result.fact.id, "text": result.text, "citation": result.citation.to_json()})
+    else:
+        c = result.citation
+        click.echo(f"{result.text}\n> « {c.quote} »\n— {c.title} ({c.source})")
+
+
+@cli.command()
+@click.option("--rebuild", is_flag=True, help="Drop the collection and re-embed everything.")
+@pass_app
+def ingest(app: AppContext, rebuild: bool) -> None:
+    """Sync knowledge/ into the Chroma store (incremental, safe to re-run)."""
+    from bot.core.progress import ProgressPrinter
+
+    service = app.service(ready=False)
+    if rebuild:
+        service.kb.drop_store()
+    report = service.sync(progress=ProgressPrinter(sys.stderr))
+    for problem in report.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    click.echo(report.summary())
+
+
+@cli.group()
+def knowledge() -> None:
+    """Knowledge folder tools."""
+
+
+@knowledge.command("check")
+@pass_app
+def knowledge_check(app: AppContext) -> None:
+    """Validate knowledge/: articles, debates.yaml, facts.yaml. Exits 1 on any problem."""
+    from bot.core.knowledge.check import check_knowledge
+
+    report = check_knowledge(app.settings.knowledge.dir, root=app.root)
+    for problem in report.problems:
+        click.echo(f"{problem.path}: {problem.reason}")
+    click.echo(report.summary(), err=True)
+    if report.problems:
+        sys.exit(1)
+
+
+@cli.command()
+@pass_app
+def run(app: AppContext) -> None:
+    """Run the Discord bot (needs DISCORD_TOKEN)."""
+    from bot.discord_app.launcher import run_bot
+
+    secrets = app.secrets()
+    if secrets.discord_token is None:
+        raise click.ClickException(
+            "DISCORD_TOKEN is not set. Create an application at https://discord.com/developers/applications, "
+            "open Bot > Reset Token, then put DISCORD_TOKEN=... in .env (see README, 'Discord setup'). "
+            "To try the bot without Discord: contrepoint console"
+        )
+    run_bot(app.service(), app.settings, secrets)
+
+
+@cli.command()
+@click.option("--guild", "guild_id", type=int, default=None, help="Sync to one guild (instant) instead of globally.")
+@pass_app
+def sync(app: AppContext, guild_id: int | None) -> None:
+    """Sync application commands with Discord, explicitly (never done on start-up)."""
+    from bot.discord_app.launcher import sync_commands
+
+    secrets = app.secrets()
+    if secrets.discord_token is None:
+        raise click.ClickException("DISCORD_TOKEN is not set (see README, 'Discord setup').")
+    count = sync_commands(app.service(ready=False), app.settings, secrets, guild_id=guild_id)
+    click.echo(f"synced {count} commands " + (f"to guild {guild_id}" if guild_id else "globally"))
+
+
+@cli.command("commands")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON payload that sync would send.")
+@pass_app
+def commands_cmd(app: AppContext, as_json: bool) -> None:
+    """Show the application-command payload (with localizations)."""
+    from bot.discord_app.payload import command_payload
+
+    payload = command_payload(app.service(ready=False), app.settings)
+    if as_json:
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for cmd in payload:
+            click.echo(f"/{cmd['name']}: {cmd.get('description', '')}")
+
+
+@cli.command()
+@pass_app
+def console(app: AppContext) -> None:
+    """Local terminal chat with the same commands as Discord (/ask, /debate, …)."""
+    from bot.console import run_console
+
+    run_console(app.service(), app.settings)
+
+
+def main() -> None:
+    cli(prog_name="contrepoint")

@@ -1,0 +1,101 @@
+"""`Contrepoint`: the one facade that the CLI, the console and the Discord layer call.
+
+Every method is synchronous and may block (embedding, Chroma, LLM): async callers
+run them in a worker thread (`asyncio.to_thread`).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from pathlib import Path
+from typing import Sequence
+
+from bot.core.models import (
+    Answer,
+    Article,
+    Chunk,
+    CounterResult,
+    Debate,
+    FactResult,
+    Lang,
+    Passage,
+    SyncReport,
+)
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Contrepoint:
+    def __init__(self, settings: Settings, *, root: Path | None = None, chat_model=None, rng: random.Random | None = None):
+        """`chat_model`: an optional LangChain chat model instance (tests pass fake models).
+        When None and `settings.llm.model` is set, the model is built lazily with init_chat_model."""
+        self.settings = settings
+        self.root = Path(root) if root else Path.cwd()
+        self._chat_model = chat_model
+        self._rng = rng or random.Random()
+        self._lock = threading.RLock()
+        self._kb = None  # bot.core.knowledge_base.KnowledgeBase, built lazily
+
+    # -- lifecycle -------------------------------------------------------
+    @property
+    def kb(self):
+        with self._lock:
+            if self._kb is None:
+                from bot.core.knowledge_base import KnowledgeBase
+
+                self._kb = KnowledgeBase(self.settings, root=self.root)
+            return self._kb
+
+    def ensure_ready(self) -> SyncReport:
+        """Build or re-sync the store when missing or stale; load debates and facts."""
+        return self.kb.ensure_synced()
+
+    def sync(self, progress=None) -> SyncReport:
+        """Re-sync the knowledge folder into the store (incremental). Used by `/reload` and `ingest`."""
+        return self.kb.sync(progress=progress)
+
+    # -- retrieval ---------------------------------------------------------
+    def search(self, query: str, k: int | None = None) -> list[Passage]:
+        return self.kb.search(query, k=k)
+
+    # -- answers -----------------------------------------------------------
+    def ask(self, question: str, *, lang: Lang | None = None, history: Sequence[str] = ()) -> Answer:
+        """Answer a question. `history`: earlier questions of the same thread (oldest first)."""
+        from bot.core.answering.pipeline import answer_question
+
+        return answer_question(self, question, lang=lang, history=history)
+
+    def counter(self, claim: str, *, lang: Lang | None = None) -> CounterResult:
+        from bot.core.answering.counter import counter_claim
+
+        return counter_claim(self, claim, lang=lang)
+
+    def fact(self, topic: str | None = None, *, lang: Lang | None = None) -> FactResult | None:
+        from bot.core.facts import pick_fact
+
+        return pick_fact(self, topic, lang=lang)
+
+    # -- catalogue -----------------------------------------------------------
+    def debates(self) -> list[Debate]:
+        return list(self.kb.debates)
+
+    def debate(self, debate_id: str) -> Debate | None:
+        return next((d for d in self.kb.debates if d.id == debate_id), None)
+
+    def suggest_debates(self, text: str, limit: int = 25) -> list[Debate]:
+        """In-memory autocomplete over debate questions (no embedding, no I/O)."""
+        from bot.core.answering.debate_match import suggest
+
+        return suggest(self.kb.debates, text, limit=limit)
+
+    def articles(self) -> list[Article]:
+        return list(self.kb.articles)
+
+    def article(self, article_id: str) -> Article | None:
+        return self.kb.article(article_id)
+
+    def article_chunks(self, article_id: str) -> list[Chunk]:
+        return self.kb.chunks_of(article_id)

@@ -1,0 +1,38 @@
+"""Sanitising of user text before it reaches the core: bounded, printable, never empty."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_QUESTION_CHARS = 1000
+
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"\s+")
+
+
+class InputError(ValueError):
+    """User input that cannot be processed; the message says how to fix it."""
+
+
+def clean_user_text(text: str | None, *, max_chars: int = MAX_QUESTION_CHARS) -> str:
+    """NFC-normalise, drop control and zero-width characters, collapse spaces.
+
+    Raises InputError for empty or over-long input (the message is user-presentable, in English;
+    front-ends translate by `InputError.code`)."""
+    if text is None:
+        raise InputError("empty input: write a question")
+    text = unicodedata.normalize("NFC", str(text))
+    text = _ZERO_WIDTH.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    text = _SPACES.sub(" ", text).strip()
+    if not text:
+        err = InputError("empty input: write a question")
+        err.code = "empty"  # type: ignore[attr-defined]
+        raise err
+    if len(text) > max_chars:
+        err = InputError(f"input too long: {len(text)} characters, the limit is {max_chars}")
+        err.code = "too_long"  # type: ignore[attr-defined]
+        raise err
+    return text

@@ -1,0 +1,54 @@
+"""Logging with a filter that masks secrets (tokens, API keys) in every record."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+
+_SECRET_ENV = re.compile(r"(TOKEN|API_KEY|SECRET|PASSWORD)$", re.I)
+# Discord bot tokens and common provider keys, in case one ends up in an exception text.
+_PATTERNS = [
+    re.compile(r"[MNO][A-Za-z\d_-]{23,27}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,40}"),
+    re.compile(r"\bsk-[A-Za-z0-9_-]{16,}"),
+    re.compile(r"\bsk-ant-[A-Za-z0-9_-]{16,}"),
+    re.compile(r"(?i)(authorization:\s*(bot|bearer)\s+)\S+"),
+]
+MASK = "[redacted]"
+
+
+def redact(text: str, env: dict[str, str] | None = None) -> str:
+    env = os.environ if env is None else env
+    for key, value in env.items():
+        if value and len(value) >= 8 and _SECRET_ENV.search(key):
+            text = text.replace(value, MASK)
+    for pat in _PATTERNS:
+        text = pat.sub(lambda m: (m.group(1) if m.groups() and m.group(1) else "") + MASK, text)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken format must not kill logging
+            return True
+        clean = redact(message)
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        if clean != message or record.args:
+            record.msg, record.args = clean, None
+        return True
+
+
+def setup_logging(level: str = "INFO") -> None:
+    root = logging.getLogger()
+    if not any(isinstance(f, RedactingFilter) for h in root.handlers for f in h.filters):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.addFilter(RedactingFilter())
+        root.addHandler(handler)
+    root.setLevel(level)
+    for noisy in ("chromadb", "httpx", "urllib3", "discord.gateway"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

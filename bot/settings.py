@@ -1,0 +1,232 @@
+"""Typed, validated configuration.
+
+Sources, lowest to highest priority: defaults < config.yaml < environment
+(`CONTREPOINT__SECTION__KEY=value`, also read from `.env`). Secrets come only from
+the environment / `.env` and are `SecretStr`, so they never print.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+ENV_PREFIX = "CONTREPOINT__"
+
+
+class ConfigError(Exception):
+    """A configuration problem, with a message that names the offending key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class KnowledgeSettings(_Section):
+    dir: Path = Path("knowledge")
+    watch: bool = False
+    watch_interval_s: float = Field(5.0, ge=0.5, le=3600)
+
+
+class StoreSettings(_Section):
+    data_dir: Path = Path(".contrepoint")
+    collection_prefix: str = Field("contrepoint", pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]{1,40}$")
+    chroma_host: str | None = None
+    chroma_port: int = Field(8000, ge=1, le=65535)
+    chroma_ssl: bool = False
+
+
+class EmbeddingSettings(_Section):
+    backend: Literal["use", "hashing", "openai", "ollama", "huggingface", "fastembed"] = "use"
+    model: str | None = None  # provider model name for hosted/hub backends
+    dimensions: int = Field(512, ge=16, le=8192)  # hashing backend only
+    batch_size: int = Field(64, ge=1, le=4096)
+
+
+class ChunkingSettings(_Section):
+    max_chars: int = Field(480, ge=120, le=4000)
+    overlap_sentences: int = Field(1, ge=0, le=3)
+
+
+class RetrievalWeights(_Section):
+    bm25: float = Field(1.0, ge=0)
+    ngram: float = Field(0.6, ge=0)
+    dense: float = Field(0.6, ge=0)
+
+
+class RetrievalSettings(_Section):
+    k: int = Field(5, ge=1, le=50)
+    candidates: int = Field(40, ge=5, le=500)
+    rrf_k: int = Field(30, ge=1, le=1000)
+    weights: RetrievalWeights = RetrievalWeights()
+    max_per_article: int = Field(3, ge=1, le=50)
+    expand_queries: bool = True
+
+
+class RoutingSettings(_Section):
+    # Calibrated on tests/eval (see docs/benchmarks.md); override only after re-measuring.
+    min_evidence: float = Field(0.30, ge=0, le=1)
+    debate_match: float = Field(0.55, ge=0, le=1)
+
+
+class LLMSettings(_Section):
+    model: str | None = None  # e.g. "openai:gpt-4o-mini", "anthropic:claude-...", "ollama:llama3.1"
+    temperature: float = Field(0.2, ge=0, le=2)
+    timeout_s: float = Field(30.0, gt=0, le=600)
+    max_passages: int = Field(8, ge=1, le=30)
+
+
+class CooldownSettings(_Section):
+    rate: int = Field(3, ge=1, le=100)
+    per_s: float = Field(60.0, gt=0, le=86400)
+
+
+class DiscordSettings(_Section):
+    guild_ids: tuple[int, ...] = ()
+    allowed_channel_ids: tuple[int, ...] = ()  # empty = every channel
+    moderator_role_ids: tuple[int, ...] = ()  # empty = Manage Messages permission suffices
+    cooldown: CooldownSettings = CooldownSettings()
+    max_concurrent_answers: int = Field(4, ge=1, le=64)
+    thread_history: int = Field(4, ge=0, le=20)
+    thread_auto_archive_minutes: Literal[60, 1440, 4320, 10080] = 1440
+
+
+class PollSettings(_Section):
+    db_path: Path | None = None  # default: <data_dir>/polls.sqlite3
+    default_duration_hours: int = Field(24, ge=1, le=768)
+
+
+class LoggingSettings(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Settings(_Section):
+    language: Literal["fr", "en"] = "fr"
+    knowledge: KnowledgeSettings = KnowledgeSettings()
+    store: StoreSettings = StoreSettings()
+    embeddings: EmbeddingSettings = EmbeddingSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    routing: RoutingSettings = RoutingSettings()
+    llm: LLMSettings = LLMSettings()
+    discord: DiscordSettings = DiscordSettings()
+    polls: PollSettings = PollSettings()
+    logging: LoggingSettings = LoggingSettings()
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _lower(cls, v: Any) -> Any:
+        return v.lower() if isinstance(v, str) else v
+
+    def resolve(self, root: Path) -> "Settings":
+        """Return a copy whose relative paths are anchored at `root`."""
+        def anchor(p: Path) -> Path:
+            return p if p.is_absolute() else (root / p)
+
+        data_dir = anchor(self.store.data_dir)
+        poll_db = anchor(self.polls.db_path) if self.polls.db_path else data_dir / "polls.sqlite3"
+        return self.model_copy(
+            update={
+                "knowledge": self.knowledge.model_copy(update={"dir": anchor(self.knowledge.dir)}),
+                "store": self.store.model_copy(update={"data_dir": data_dir}),
+                "polls": self.polls.model_copy(update={"db_path": poll_db}),
+            }
+        )
+
+
+class Secrets(BaseModel):
+    """Secrets from the environment. Never logged: SecretStr renders as '**********'."""
+
+    model_config = ConfigDict(frozen=True)
+    discord_token: SecretStr | None = None
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Secrets":
+        env = os.environ if env is None else env
+        token = (env.get("DISCORD_TOKEN") or "").strip()
+        return cls(discord_token=SecretStr(token) if token else None)
+
+
+def _set_path(tree: dict, path: list[str], value: Any) -> None:
+    for part in path[:-1]:
+        node = tree.get(part)
+        if not isinstance(node, dict):
+            node = {}
+            tree[part] = node
+        tree = node
+    tree[path[-1]] = value
+
+
+def _env_overrides(env: dict[str, str]) -> dict:
+    out: dict = {}
+    for key, raw in env.items():
+        if not key.startswith(ENV_PREFIX) or len(key) <= len(ENV_PREFIX):
+            continue
+        path = [p.lower() for p in key[len(ENV_PREFIX):].split("__") if p]
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else None
+        except yaml.YAMLError:
+            value = raw
+        _set_path(out, path, value)
+    return out
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _format_errors(err: ValidationError, origin: str) -> str:
+    lines = [f"Invalid configuration ({origin}):"]
+    for e in err.errors():
+        key = ".".join(str(p) for p in e["loc"]) or "<root>"
+        if e["type"] == "extra_forbidden":
+            lines.append(f"  - {key}: unknown key (check spelling; see config.example.yaml)")
+        else:
+            lines.append(f"  - {key}: {e['msg']} (got {e.get('input')!r})")
+    return "\n".join(lines)
+
+
+def load_settings(
+    path: Path | str | None = None,
+    *,
+    root: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Settings:
+    """Load `config.yaml` (optional) + env overrides, validate, anchor paths at `root`.
+
+    `path=None` uses `<root>/config.yaml` when it exists, else defaults.
+    Raises ConfigError with a message naming every bad key.
+    """
+    root = Path(root) if root else Path.cwd()
+    env = dict(os.environ) if env is None else env
+    data: dict = {}
+    origin = "defaults"
+    cfg = Path(path) if path else (root / "config.yaml")
+    if path is not None and not cfg.exists():
+        raise ConfigError(f"Config file not found: {cfg}. Copy config.example.yaml to config.yaml or omit --config.")
+    if cfg.exists():
+        origin = str(cfg)
+        try:
+            loaded = yaml.safe_load(cfg.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"Cannot parse {cfg}: {exc}") from None
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{cfg}: the top level must be a mapping of sections, got {type(loaded).__name__}")
+        data = loaded
+    overrides = _env_overrides(env)
+    if overrides:
+        origin += " + environment"
+        data = _merge(data, overrides)
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_format_errors(exc, origin)) from None
+    return settings.resolve(root)
