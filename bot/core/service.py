@@ -79,20 +79,25 @@ class Contrepoint:
         return pick_fact(self, topic, lang=lang)
 
     # -- catalogue -----------------------------------------------------------
+    def _ready_kb(self):
+        kb = self.kb
+        kb.ensure_synced()
+        return kb
+
     def debates(self) -> list[Debate]:
-        return list(self.kb.debates)
+        return list(self._ready_kb().debates)
 
     def debate(self, debate_id: str) -> Debate | None:
-        return next((d for d in self.kb.debates if d.id == debate_id), None)
+        return next((d for d in self._ready_kb().debates if d.id == debate_id), None)
 
     def suggest_debates(self, text: str, limit: int = 25) -> list[Debate]:
         """In-memory autocomplete over debate questions (no embedding, no I/O)."""
         from bot.core.answering.debate_match import suggest
 
-        return suggest(self.kb.debates, text, limit=limit)
+        return suggest(self._ready_kb().debates, text, limit=limit)
 
     def articles(self) -> list[Article]:
-        return list(self.kb.articles)
+        return list(self._ready_kb().articles)
 
     def article(self, article_id: str) -> Article | None:
         return self.kb.article(article_id)

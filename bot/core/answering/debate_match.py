@@ -1,0 +1,68 @@
+"""Matching questions to curated debates: in-memory autocomplete and embedding similarity."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.core.models import Debate
+from bot.core.retrieval.analysis import word_terms
+from bot.core.text import fold
+
+
+def _phrasings(d: Debate) -> list[str]:
+    return [d.question, d.question_en, *d.aliases]
+
+
+def suggest(debates: list[Debate], text: str, limit: int = 25) -> list[Debate]:
+    """Autocomplete: debates whose id/question/aliases best contain the typed words. No I/O."""
+    text = (text or "").strip()
+    if not text:
+        return list(debates)[:limit]
+    needle = fold(text)
+    terms = set(word_terms(text))
+    scored = []
+    for order, d in enumerate(debates):
+        hay = fold(" ".join([d.id, *_phrasings(d), *d.tags]))
+        score = 3.0 if needle in hay else 0.0
+        if terms:
+            score += len(terms & set(word_terms(hay))) / len(terms)
+        if score > 0:
+            scored.append((-score, order, d))
+    scored.sort(key=lambda t: (t[0], t[1]))
+    return [d for _, _, d in scored[:limit]]
+
+
+class DebateIndex:
+    """Embeds every phrasing of every debate once; `match` returns the closest debate."""
+
+    def __init__(self, debates: list[Debate], embedder):
+        self.debates = debates
+        self._owner: list[int] = []
+        texts: list[str] = []
+        for i, d in enumerate(debates):
+            for p in _phrasings(d):
+                texts.append(p)
+                self._owner.append(i)
+        self._matrix = embedder.embed_documents(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        self._terms = [set(word_terms(" ".join(_phrasings(d)))) for d in debates]
+        self._embedder = embedder
+
+    def scores(self, question: str, vector: np.ndarray | None = None) -> list[tuple[Debate, float]]:
+        if not self.debates:
+            return []
+        v = self._embedder.embed_query(question) if vector is None else vector
+        sims = self._matrix @ v
+        best = np.full(len(self.debates), -1.0)
+        for row, owner in enumerate(self._owner):
+            best[owner] = max(best[owner], float(sims[row]))
+        q_terms = set(word_terms(question))
+        out = []
+        for i, d in enumerate(self.debates):
+            lexical = len(q_terms & self._terms[i]) / len(q_terms) if q_terms else 0.0
+            out.append((d, 0.8 * best[i] + 0.2 * lexical))
+        out.sort(key=lambda t: -t[1])
+        return out
+
+    def match(self, question: str, vector: np.ndarray | None = None) -> tuple[Debate | None, float]:
+        ranked = self.scores(question, vector)
+        return (ranked[0][0], ranked[0][1]) if ranked else (None, 0.0)

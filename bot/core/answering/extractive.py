@@ -1,0 +1,173 @@
+"""The default composer: no LLM, no network. Every point cites verbatim article text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.core.answering.citations import CitationBuilder
+from bot.core.answering.render import (
+    debate_intro,
+    diverge_notice,
+    no_answer_text,
+    render_markdown,
+    stance_label,
+)
+from bot.core.answering.sentences import Sentence, SentenceScorer, amounts, sentences_of, shorten
+from bot.core.answering.stance import STANCES, StanceModel, side_stance
+from bot.core.i18n import pick
+from bot.core.models import Answer, Debate, Lang, Passage, Point, Side
+
+MAX_ENRICH = 2
+STANCE_FLOOR = 0.30
+
+
+@dataclass
+class Context:
+    question: str
+    lang: Lang
+    kind: str
+    passages: list[Passage]
+    qvec: np.ndarray
+    debate: Debate | None = None  # matched debate map (kind == debate)
+    near_debate: Debate | None = None  # closest map, for unmapped debatable questions
+    reason: str = ""
+    extra_passages: list[Passage] = field(default_factory=list)  # stance-seeking retrieval
+
+
+class ExtractiveComposer:
+    def __init__(self, articles: dict, scorer: SentenceScorer, stance: StanceModel):
+        self.articles = articles
+        self.scorer = scorer
+        self.stance = stance
+
+    def compose(self, ctx: Context) -> Answer:
+        if ctx.kind == "no_answer":
+            return self._no_answer(ctx)
+        if ctx.kind == "debate":
+            return self._debate(ctx)
+        return self._factual(ctx)
+
+    # -- no answer ---------------------------------------------------------------------
+    def _no_answer(self, ctx: Context) -> Answer:
+        text = no_answer_text(ctx.lang, ctx.question, ctx.reason)
+        return Answer(ctx.question, "no_answer", ctx.lang, text, [], [], grounded=True, mode="extractive", notice=ctx.reason)
+
+    # -- debates -------------------------------------------------------------------------
+    def _debate(self, ctx: Context) -> Answer:
+        cb = CitationBuilder(self.articles)
+        if ctx.debate is not None:
+            sides = self._sides_from_map(ctx.debate, ctx, cb)
+            self._enrich(sides, ctx, cb)
+        else:
+            sides = self._sides_from_passages(ctx, cb)
+        sides = [s for s in sides if s.points]
+        if len(sides) < 2:  # never one-sided: fall back to the closest map's sides
+            near = ctx.debate or ctx.near_debate
+            if near is not None:
+                cb = CitationBuilder(self.articles)
+                sides = self._sides_from_map(near, ctx, cb)
+        intro = debate_intro(ctx.lang, ctx.question, mapped=ctx.debate is not None)
+        if ctx.debate is not None:
+            q = ctx.debate.question_en if ctx.lang == "en" else ctx.debate.question
+            intro = f"{intro}\n> {q}"
+        md = render_markdown(intro, sides, cb.citations, ctx.lang)
+        return Answer(ctx.question, "debate", ctx.lang, md, sides, cb.citations, grounded=bool(cb.citations), mode="extractive",
+                      debate_id=ctx.debate.id if ctx.debate else None)
+
+    def _sides_from_map(self, debate: Debate, ctx: Context, cb: CitationBuilder) -> list[Side]:
+        sides = []
+        for ds in debate.sides:
+            label = ds.label_en if ctx.lang == "en" else ds.label
+            points = []
+            for arg in ds.arguments:
+                text = (arg.text_en or arg.text) if ctx.lang == "en" else arg.text
+                points.append(Point(text=text, citations=[cb.add(q.article_id, q.start, q.end) for q in arg.quotes]))
+            sides.append(Side(label=label, points=points, side_id=ds.id))
+        return sides
+
+    def _enrich(self, sides: list[Side], ctx: Context, cb: CitationBuilder) -> None:
+        """Add up to MAX_ENRICH retrieved sentences to the side whose stance they share."""
+        by_stance = {}
+        for side, ds in zip(sides, ctx.debate.sides):
+            st = side_stance(ds.id, ds.label)
+            if st and st not in by_stance:
+                by_stance[st] = side
+        cited = [(c.article_id, c.start, c.end) for c in cb.citations]
+        cands = [s for s in sentences_of(ctx.passages[:4]) if not _overlaps(s, cited)]
+        if not cands:
+            return
+        rel = self.scorer.score(ctx.question, ctx.qvec, cands)
+        vecs = self.scorer.vectors(cands)
+        added = 0
+        for idx in np.argsort(rel)[::-1]:
+            if added >= MAX_ENRICH or rel[idx] < 0.35:
+                break
+            stance, score = self.stance.classify(cands[idx].text, vecs[idx])
+            side = by_stance.get(stance)
+            if side is None or score < STANCE_FLOOR:
+                continue
+            s = cands[idx]
+            side.points.append(Point(text=_excerpt(s, ctx.lang), citations=[cb.add(s.article_id, s.start, s.end)]))
+            added += 1
+
+    def _sides_from_passages(self, ctx: Context, cb: CitationBuilder) -> list[Side]:
+        cands = sentences_of(ctx.passages + ctx.extra_passages)
+        if not cands:
+            return []
+        rel = self.scorer.score(ctx.question, ctx.qvec, cands)
+        vecs = self.scorer.vectors(cands)
+        buckets: dict[str, list[tuple[float, Sentence]]] = {s: [] for s in STANCES}
+        for s, r, v in zip(cands, rel, vecs):
+            stance_scores = self.stance.scores(s.text, v)
+            stance = max(stance_scores, key=stance_scores.get)
+            if stance_scores[stance] >= STANCE_FLOOR:
+                buckets[stance].append((r + stance_scores[stance], s))
+        sides = []
+        for stance in STANCES:
+            best = sorted(buckets[stance], key=lambda t: -t[0])[:2]
+            points = [Point(text=_excerpt(s, ctx.lang), citations=[cb.add(s.article_id, s.start, s.end)]) for _, s in best]
+            if points:
+                sides.append(Side(label=stance_label(stance, ctx.lang), points=points, side_id=stance))
+        return sides
+
+    # -- facts ---------------------------------------------------------------------------
+    def _factual(self, ctx: Context) -> Answer:
+        cb = CitationBuilder(self.articles)
+        cands = sentences_of(ctx.passages[:4])
+        rel = self.scorer.score(ctx.question, ctx.qvec, cands)
+        order = list(np.argsort(rel)[::-1]) if cands else []
+        chosen: list[Sentence] = []
+        if order:
+            best = rel[order[0]]
+            seen_articles = set()
+            for idx in order:
+                s = cands[idx]
+                if rel[idx] < best - 0.15 or len(chosen) >= 3:
+                    break
+                if s.article_id in seen_articles and len(chosen) >= 1 and rel[idx] < best - 0.05:
+                    continue
+                seen_articles.add(s.article_id)
+                chosen.append(s)
+        if not chosen:
+            return self._no_answer(ctx)
+        notice = ""
+        found = [amounts(s.text) for s in chosen]
+        if len({s.article_id for s in chosen}) > 1 and len({frozenset(a) for a in found if a}) > 1:
+            notice = diverge_notice(ctx.lang)
+        label = pick(ctx.lang, "Ce que disent les sources", "What the sources say")
+        side = Side(label=label, points=[
+            Point(text=_excerpt(s, ctx.lang), citations=[cb.add(s.article_id, s.start, s.end)]) for s in chosen])
+        intro = pick(ctx.lang, "**Réponse factuelle**, d'après les articles de la base :", "**Factual answer**, according to the articles in the knowledge base:")
+        md = render_markdown(intro, [side], cb.citations, ctx.lang, notice=notice, heading_sides=False)
+        return Answer(ctx.question, "factual", ctx.lang, md, [side], cb.citations, grounded=True, mode="extractive", notice=notice)
+
+
+def _overlaps(s: Sentence, cited: list[tuple[str, int, int]]) -> bool:
+    return any(a == s.article_id and min(e, s.end) > max(b, s.start) for a, b, e in cited)
+
+
+def _excerpt(s: Sentence, lang: Lang) -> str:
+    who = pick(lang, "Selon « {t} »", "According to “{t}”", t=shorten(s.title, 80))
+    return f"{who} : {shorten(s.text)}" if lang == "fr" else f"{who}: {shorten(s.text)}"

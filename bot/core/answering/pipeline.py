@@ -1,0 +1,99 @@
+"""The `ask` pipeline: retrieve, route, compose (extractive by default, LLM when configured)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Sequence
+
+from bot.core.answering.extractive import Context, ExtractiveComposer
+from bot.core.answering.lang import detect_lang
+from bot.core.answering.router import route
+from bot.core.models import Answer, Lang
+
+log = logging.getLogger(__name__)
+_STANCE_QUERIES = {
+    "fr": (" critiques inquiétudes risques chômage monopole", " potentiel avantages opportunité améliorer"),
+    "en": (" critiques inquiétudes risques chômage monopole", " potentiel avantages opportunité améliorer"),
+}
+
+
+class AnswerEngine:
+    """Per-knowledge-base state: debate index, stance model, sentence cache, optional chat model."""
+
+    def __init__(self, kb, settings, chat_model=None):
+        from bot.core.answering.debate_match import DebateIndex
+        from bot.core.answering.sentences import SentenceScorer
+        from bot.core.answering.stance import StanceModel
+
+        self.kb, self.settings = kb, settings
+        self.debate_index = DebateIndex(kb.debates, kb.embedder)
+        self.scorer = SentenceScorer(kb.embedder)
+        self.stance = StanceModel(kb.debates, kb.embedder)
+        self.composer = ExtractiveComposer({a.id: a for a in kb.articles}, self.scorer, self.stance)
+        self._chat_model = chat_model
+
+    def chat_model(self):
+        if self._chat_model is None and self.settings.llm.model:
+            from bot.core.answering.llm import build_chat_model
+
+            self._chat_model = build_chat_model(self.settings.llm)
+        return self._chat_model
+
+    def answer(self, question: str, lang: Lang | None, history: Sequence[str]) -> Answer:
+        lang = lang or detect_lang(question, self.settings.language)
+        query = question
+        if history and len(question.split()) < 8:  # short follow-up: carry the thread's context
+            query = " ".join([*history[-2:], question])
+        retriever = self.kb.retriever
+        k = max(self.settings.retrieval.k, 6)
+        passages, evidence = retriever.search_with_evidence(query, k)
+        qvec = self.kb.embedder.embed_query(query)
+        match = self.debate_index.match(query, qvec)
+        r = route(question, lang, evidence, match, self.settings.routing)
+        ctx = Context(question=question, lang=lang, kind=r.kind, passages=passages, qvec=qvec, debate=r.debate,
+                      near_debate=r.near_debate, reason=r.reason)
+        if r.kind == "debate" and r.debate is None:
+            for suffix in _STANCE_QUERIES[lang]:
+                ctx.extra_passages += retriever.search(query + suffix, 4)
+        extractive = self.composer.compose(ctx)
+        if r.kind == "no_answer" or not self.settings.llm.model and self._chat_model is None:
+            return extractive
+        return self._with_llm(ctx, extractive)
+
+    def _with_llm(self, ctx: Context, extractive: Answer) -> Answer:
+        from bot.core.answering.llm import LLMFailure, draft_with_llm
+        from bot.core.answering.llm_convert import draft_to_answer
+        from bot.settings import ConfigError
+
+        passages = (ctx.passages + ctx.extra_passages)[: self.settings.llm.max_passages]
+        try:
+            draft = draft_with_llm(self.chat_model(), question=ctx.question, lang=ctx.lang, passages=passages,
+                                   debate=ctx.debate, timeout_s=self.settings.llm.timeout_s,
+                                   prompts_dir=self.kb.root / "prompts")
+            return draft_to_answer(draft, ctx, passages, self.composer.articles)
+        except (LLMFailure, ConfigError) as exc:
+            reason = getattr(exc, "reason", "config")
+            log.warning("LLM composer failed (%s); using the extractive answer", reason)
+            extractive.mode = "fallback"
+            extractive.notice = f"llm:{reason}"
+            return extractive
+
+
+_engines_lock = threading.Lock()
+
+
+def engine_for(service) -> AnswerEngine:
+    kb = service.kb
+    kb.ensure_synced()
+    key = kb.generation  # every sync bumps it: rebuild the engine
+    with _engines_lock:
+        eng = getattr(service, "_answer_engine", None)
+        if eng is None or getattr(service, "_answer_engine_key", None) != key:
+            eng = AnswerEngine(kb, service.settings, chat_model=service._chat_model)
+            service._answer_engine, service._answer_engine_key = eng, key
+        return eng
+
+
+def answer_question(service, question: str, *, lang: Lang | None = None, history: Sequence[str] = ()) -> Answer:
+    return engine_for(service).answer(question, lang, history)

@@ -1,0 +1,1 @@
+"""The knowledge folder: articles, debate maps, facts."""

@@ -1,0 +1,167 @@
+"""Loading article files (`.md` with optional YAML front matter, or plain `.txt`/`.md`)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.core.knowledge.problems import Problem
+from bot.core.models import Article
+
+ARTICLE_SUFFIXES = (".md", ".txt")
+FRONT_MATTER_KEYS = {"id", "title", "language", "outlet", "published", "tags"}
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+_FENCE = "---"
+
+
+class ArticleError(ValueError):
+    pass
+
+
+@dataclass
+class LoadResult:
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def slugify(name: str) -> str:
+    from bot.core.text import fold
+
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
+    return slug[:80] or "article"
+
+
+def article_files(folder: Path) -> list[Path]:
+    """Every article file under `folder` (sorted), skipping READMEs and hidden/underscore files."""
+    if not folder.is_dir():
+        return []
+    out = []
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if not p.is_file() or p.suffix.lower() not in ARTICLE_SUFFIXES:
+            continue
+        if any(part.startswith((".", "_")) for part in rel.parts) or p.stem.lower() == "readme":
+            continue
+        out.append(p)
+    return out
+
+
+def _split_front_matter(text: str) -> tuple[dict | None, str]:
+    """Return (front matter or None, verbatim body)."""
+    first, sep, rest = text.partition("\n")
+    if first.rstrip("\r") != _FENCE:
+        return None, text
+    lines = rest.split("\n")
+    for i, line in enumerate(lines):
+        if line.rstrip("\r") == _FENCE:
+            raw_meta = "\n".join(lines[:i])
+            body = "\n".join(lines[i + 1:])
+            try:
+                meta = yaml.safe_load(raw_meta) if raw_meta.strip() else {}
+            except yaml.YAMLError as exc:
+                where = getattr(exc, "problem_mark", None)
+                line_no = f" (front matter line {where.line + 1})" if where else ""
+                raise ArticleError(f"broken front matter: invalid YAML{line_no}") from None
+            if not isinstance(meta, dict):
+                raise ArticleError("broken front matter: it must be a mapping of 'key: value' lines")
+            return meta, body
+    raise ArticleError("broken front matter: opening '---' without a closing '---' line")
+
+
+def _title_from_text(body: str, path: Path) -> str:
+    for line in body.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line if len(line) <= 120 else path.stem.replace("_", " ").replace("-", " ")
+    return path.stem
+
+
+def _str_field(meta: dict, key: str) -> str | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if isinstance(value, (str, int, float)) or hasattr(value, "isoformat"):
+        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        return text.strip() or None
+    raise ArticleError(f"front matter '{key}' must be text, got {type(value).__name__}")
+
+
+def parse_article(path: Path, raw: bytes, source: str) -> Article:
+    """Parse one file. Raises ArticleError with a human-readable reason."""
+    if not raw.strip():
+        raise ArticleError("empty file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(f"not UTF-8 (invalid byte at offset {exc.start}); re-save the file as UTF-8") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    meta, body = _split_front_matter(text)
+    meta = meta or {}
+    unknown = set(meta) - FRONT_MATTER_KEYS
+    if unknown:
+        raise ArticleError(f"unknown front matter key(s): {', '.join(sorted(map(str, unknown)))}; allowed: {', '.join(sorted(FRONT_MATTER_KEYS))}")
+    if not body.strip():
+        raise ArticleError("no article text after the front matter")
+    art_id = _str_field(meta, "id") or slugify(path.stem)
+    if not _ID_RE.match(art_id):
+        raise ArticleError(f"invalid id {art_id!r}: use lowercase letters, digits and '-'")
+    title = _str_field(meta, "title") or _title_from_text(body, path)
+    tags = meta.get("tags") or []
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",")]
+    if not isinstance(tags, list) or not all(isinstance(t, (str, int)) for t in tags):
+        raise ArticleError("front matter 'tags' must be a list of words")
+    digest = hashlib.sha256(raw + b"\0" + source.encode()).hexdigest()
+    return Article(
+        id=art_id,
+        title=title,
+        body=body,
+        source=source,
+        language=(_str_field(meta, "language") or "fr").lower(),
+        outlet=_str_field(meta, "outlet"),
+        published=_str_field(meta, "published"),
+        tags=tuple(str(t) for t in tags if str(t).strip()),
+        content_hash=digest,
+    )
+
+
+def load_articles(folder: Path, root: Path) -> LoadResult:
+    """Load every article; bad files are reported, never blocking good ones.
+
+    Duplicate ids/titles: the first file (sorted by path) wins, later ones are reported."""
+    result = LoadResult()
+    by_id: dict[str, str] = {}
+    by_title: dict[str, str] = {}
+    for path in article_files(folder):
+        source = _relative(path, root)
+        try:
+            article = parse_article(path, path.read_bytes(), source)
+        except ArticleError as exc:
+            result.problems.append(Problem(source, str(exc)))
+            continue
+        except OSError as exc:
+            result.problems.append(Problem(source, f"cannot read file: {exc.strerror}"))
+            continue
+        if article.id in by_id:
+            result.problems.append(Problem(source, f"duplicate id {article.id!r} (already used by {by_id[article.id]}); set a distinct 'id:' in the front matter"))
+            continue
+        title_key = article.title.strip().casefold()
+        if title_key in by_title:
+            result.problems.append(Problem(source, f"duplicate title {article.title!r} (already used by {by_title[title_key]})"))
+            continue
+        by_id[article.id] = source
+        by_title[title_key] = source
+        result.articles.append(article)
+    return result
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

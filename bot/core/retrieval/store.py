@@ -1,0 +1,187 @@
+"""The Chroma store (local PersistentClient, or HttpClient when a host is set) and its manifest.
+
+The manifest (JSON, written atomically) records, per article id, the content hash and
+chunk ids that are in the collection; sync compares it with the knowledge folder so a run
+with nothing changed does no embedding work.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.core.models import Article, Chunk
+
+log = logging.getLogger(__name__)
+MANIFEST_VERSION = 1
+
+
+class StoreError(RuntimeError):
+    """The vector store cannot be used; the message says what to do."""
+
+
+@dataclass
+class DenseHit:
+    chunk_id: str
+    similarity: float
+
+
+def _write_json_atomic(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class ChromaStore:
+    def __init__(self, store_settings, embedder_name: str, fingerprint: dict):
+        """`fingerprint`: parameters that invalidate every vector when they change (chunking)."""
+        self.s = store_settings
+        self.embedder_name = embedder_name
+        self.fingerprint = fingerprint
+        self.collection_name = f"{store_settings.collection_prefix}-{embedder_name}"[:63].rstrip("-_.")
+        self.data_dir = Path(store_settings.data_dir)
+        self.manifest_path = self.data_dir / f"manifest-{self.collection_name}.json"
+        self.snapshot_dir = self.data_dir / "snapshots"
+        self._client = None
+        self._collection = None
+
+    # -- connection --------------------------------------------------------------
+    def _connect(self):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if self.s.chroma_host:
+            try:
+                return chromadb.HttpClient(host=self.s.chroma_host, port=self.s.chroma_port, ssl=self.s.chroma_ssl, settings=chroma_settings)
+            except Exception as exc:
+                raise StoreError(
+                    f"Cannot reach the Chroma server at {self.s.chroma_host}:{self.s.chroma_port} ({type(exc).__name__}). "
+                    "Start it (`chroma run --path …`) or remove store.chroma_host to use the local store."
+                ) from None
+        path = self.data_dir / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            client.list_collections()
+            return client
+        except Exception as exc:  # corrupted sqlite / segment files
+            aside = path.with_name(f"chroma.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+            log.warning("Chroma store at %s is unreadable (%s); moved it to %s and rebuilding from knowledge/", path, type(exc).__name__, aside)
+            shutil.move(str(path), str(aside))
+            self.manifest_path.unlink(missing_ok=True)
+            path.mkdir(parents=True)
+            try:
+                return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            except Exception as exc2:
+                raise StoreError(f"Cannot open a Chroma store in {path}: {exc2}. Check disk space and permissions.") from None
+
+    @property
+    def collection(self):
+        if self._collection is None:
+            if self._client is None:
+                self._client = self._connect()
+            self._collection = self._client.get_or_create_collection(
+                self.collection_name,
+                embedding_function=None,
+                metadata={"embedding_model": self.embedder_name, "app": "contrepoint"},
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+        return self._collection
+
+    def drop(self) -> None:
+        try:
+            if self._client is None:
+                self._client = self._connect()
+            self._client.delete_collection(self.collection_name)
+        except Exception:  # noqa: BLE001 - nothing to drop
+            pass
+        self._collection = None
+        self.manifest_path.unlink(missing_ok=True)
+
+    # -- manifest -----------------------------------------------------------------
+    def load_manifest(self) -> dict:
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return self._empty_manifest()
+        except (OSError, ValueError):
+            log.warning("manifest %s unreadable; the store will be rebuilt", self.manifest_path)
+            return self._empty_manifest(valid=False)
+        if data.get("version") != MANIFEST_VERSION or data.get("fingerprint") != self.fingerprint:
+            return self._empty_manifest(valid=False)
+        return data
+
+    def _empty_manifest(self, valid: bool = True) -> dict:
+        return {"version": MANIFEST_VERSION, "fingerprint": self.fingerprint, "articles": {}, "valid": valid}
+
+    def save_manifest(self, manifest: dict) -> None:
+        manifest = {k: v for k, v in manifest.items() if k != "valid"}
+        _write_json_atomic(self.manifest_path, manifest)
+
+    def consistent(self, manifest: dict) -> bool:
+        expected = sum(len(a["chunk_ids"]) for a in manifest["articles"].values())
+        return manifest.get("valid", True) and self.collection.count() == expected
+
+    # -- snapshots: last good version of each article, so a broken file loses nothing --
+    def save_snapshot(self, article: Article) -> None:
+        data = {k: getattr(article, k) for k in ("id", "title", "body", "source", "language", "outlet", "published", "content_hash")}
+        data["tags"] = list(article.tags)
+        _write_json_atomic(self.snapshot_dir / f"{article.id}.json", data)
+
+    def load_snapshot(self, article_id: str) -> Article | None:
+        try:
+            data = json.loads((self.snapshot_dir / f"{article_id}.json").read_text(encoding="utf-8"))
+            data["tags"] = tuple(data.get("tags", ()))
+            return Article(**data)
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def delete_snapshot(self, article_id: str) -> None:
+        (self.snapshot_dir / f"{article_id}.json").unlink(missing_ok=True)
+
+    # -- vectors --------------------------------------------------------------------
+    def add_chunks(self, article: Article, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        if not chunks:
+            return
+        self.collection.upsert(
+            ids=[c.id for c in chunks],
+            embeddings=np.asarray(vectors, dtype=np.float32),
+            documents=[c.text for c in chunks],
+            metadatas=[
+                {"article_id": c.article_id, "chunk_index": c.index, "start": c.start, "end": c.end,
+                 "title": article.title, "source": article.source, "content_hash": article.content_hash}
+                for c in chunks
+            ],
+        )
+
+    def delete_article(self, article_id: str) -> None:
+        self.collection.delete(where={"article_id": article_id})
+
+    def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[DenseHit]:
+        count = self.collection.count()
+        if count == 0:
+            return []
+        res = self.collection.query(
+            query_embeddings=np.asarray(vector, dtype=np.float32)[None, :],
+            n_results=min(n, count),
+            where=where,
+            include=["distances"],
+        )
+        return [DenseHit(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0])]
