@@ -67,9 +67,12 @@ class RetrievalSettings(_Section):
 
 
 class RoutingSettings(_Section):
-    # Calibrated on tests/eval (see docs/benchmarks.md); override only after re-measuring.
-    min_evidence: float = Field(0.30, ge=0, le=1)
-    debate_match: float = Field(0.55, ge=0, le=1)
+    # Calibrated on tests/eval/answers.yaml with bench/calibrate_routing.py; re-measure before changing.
+    min_evidence: float = Field(0.30, ge=0, le=1)  # below: "not covered by the sources"
+    min_evidence_debate: float = Field(0.15, ge=0, le=1)  # same, for questions with debate cues
+    debate_match: float = Field(0.66, ge=0, le=1)  # similarity to a mapped debate, no debate cue
+    debate_match_with_cue: float = Field(0.50, ge=0, le=1)  # same, when the question has debate cues
+    unknown_term_override: float = Field(0.55, ge=0, le=1)  # evidence above which an unknown word is tolerated
 
 
 class LLMSettings(_Section):

@@ -218,7 +218,7 @@ async def enforce_cooldown(interaction: discord.Interaction, limiter: Cooldown, 
     from bot.discord_app.strings import t
 
     await interaction.response.send_message(
-        t(lang, "cooldown", seconds=wait_seconds(retry)),
+        content=t(lang, "cooldown", seconds=wait_seconds(retry)),
         ephemeral=True,
         allowed_mentions=discord.AllowedMentions.none(),
     )

@@ -80,6 +80,15 @@ async def send_to_channel(
         await channel.send(**kwargs)
 
 
+async def replace_thinking(interaction: discord.Interaction, text: str) -> None:
+    """After a public "thinking…" defer, show `text` privately instead of in the channel."""
+    try:
+        await interaction.delete_original_response()
+    except discord.HTTPException:
+        pass
+    await interaction.followup.send(content=_content(text), ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
 def log_failure(where: str, error: BaseException) -> None:
     """Log an unexpected error with its traceback, secrets masked."""
     text = "".join(traceback.format_exception(type(error), error, error.__traceback__))

@@ -31,7 +31,7 @@ FR: dict[str, str] = {
     "debate": "debat",
     "Show a debate map: the sides and their sourced arguments": "Afficher la carte d'un débat : les camps et leurs arguments sourcés",
     "topic": "sujet",
-    "The debate (pick one from the list)": "Le débat (choisis-le dans la liste)",
+    "The debate topic (pick from the list or type words)": "Le sujet du débat (choisis dans la liste ou tape des mots)",
     # /counter
     "counter": "contrer",
     "The strongest sourced arguments against a claim": "Les arguments sourcés les plus solides contre une affirmation",

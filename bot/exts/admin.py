@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 MAX_PROBLEMS_SHOWN = 10
 MAX_PROBLEM_CHARS = 180
+MESSAGE_MAX = 2000
 
 
 def _count(n: int, lang: Lang, fr_one: str, fr_many: str, en: str) -> str:
@@ -49,14 +50,21 @@ def format_sync_report(report: SyncReport, lang: Lang) -> str:
         lines.append(pick(lang, fr="Aucun changement depuis la dernière synchronisation.", en="Nothing changed since the last sync."))
     if report.problems:
         lines.append(pick(lang, fr="⚠️ {n} fichier(s) ignoré(s) :", en="⚠️ {n} file(s) skipped:", n=len(report.problems)))
+        budget = MESSAGE_MAX - 120 - sum(len(line) + 1 for line in lines)  # keep room for the "and N more" line
+        shown = 0
         for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
             text = " ".join(str(problem).split())
-            lines.append(f"• {text[:MAX_PROBLEM_CHARS - 1] + '…' if len(text) > MAX_PROBLEM_CHARS else text}")
-        if len(report.problems) > MAX_PROBLEMS_SHOWN:
+            line = f"• {text[:MAX_PROBLEM_CHARS - 1] + '…' if len(text) > MAX_PROBLEM_CHARS else text}"
+            if len(line) + 1 > budget:
+                break
+            lines.append(line)
+            budget -= len(line) + 1
+            shown += 1
+        if len(report.problems) > shown:
             lines.append(pick(lang, fr="… et {n} autre(s) (voir `contrepoint knowledge check`).",
-                              en="… and {n} more (see `contrepoint knowledge check`).", n=len(report.problems) - MAX_PROBLEMS_SHOWN))
+                              en="… and {n} more (see `contrepoint knowledge check`).", n=len(report.problems) - shown))
     text = "\n".join(lines)
-    return text if len(text) <= 2000 else text[:1999] + "…"
+    return text if len(text) <= MESSAGE_MAX else text[: MESSAGE_MAX - 1] + "…"
 
 
 class AdminCog(commands.Cog, name="Admin"):

@@ -115,13 +115,18 @@ async def check_moderator(bot: Any, interaction: discord.Interaction) -> bool:
 
 
 def _bot_permissions(interaction: discord.Interaction) -> discord.Permissions | None:
-    """The bot's permissions in the interaction channel, or None when they cannot be known."""
+    """The bot's permissions in the interaction channel, or None when they cannot be known.
+
+    Discord sends them with every interaction (`app_permissions`); otherwise they are
+    computed from the cached channel and the bot's member (`channel.permissions_for(guild.me)`)."""
+    perms = getattr(interaction, "app_permissions", None)
+    if isinstance(perms, discord.Permissions):
+        return perms
     guild, channel = interaction.guild, interaction.channel
     me = guild.me if guild is not None else None
-    if isinstance(me, discord.Member) and hasattr(channel, "permissions_for"):
-        return channel.permissions_for(me)  # type: ignore[union-attr]
-    perms = getattr(interaction, "app_permissions", None)
-    return perms if isinstance(perms, discord.Permissions) else None
+    if isinstance(me, discord.Member) and isinstance(channel, (discord.abc.GuildChannel, discord.Thread)):
+        return channel.permissions_for(me)
+    return None
 
 
 def missing_poll_permissions(interaction: discord.Interaction, lang: Lang) -> list[str]:
@@ -464,7 +469,7 @@ class PollsCog(commands.Cog, name="Polls"):
             text = format_results(rec, rec.counts, lang=out_lang)
             png = await _chart(bot, results_chart_png, rec.question, rec.answers, rec.counts, lang=out_lang)
             shift_text = shift_png = None
-            prev = None
+            prev = await _previous_with_counts(bot, rec)
             if prev is not None and prev.counts is not None:
                 try:
                     rows, shift_text = compare_shift(prev, rec, lang=out_lang)
@@ -558,8 +563,9 @@ class PollsCog(commands.Cog, name="Polls"):
             return await _db(bot, store.get, message_id)
         try:
             poll_message = await channel.fetch_message(message_id)
-        except discord.NotFound:
-            log.warning("poll %s was deleted; marked ended without final counts", message_id)
+        except (discord.NotFound, discord.Forbidden) as exc:
+            reason = "was deleted" if isinstance(exc, discord.NotFound) else "cannot be read (View Channel / Read Message History missing)"
+            log.warning("poll %s %s; marked ended without final counts", message_id, reason)
             await _db(bot, store.mark_ended, message_id)
             return await _db(bot, store.get, message_id)
         updated = await capture_counts(bot, poll_message)

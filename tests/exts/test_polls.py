@@ -87,6 +87,9 @@ class FakeDiscordHTTP:
             raise discord.NotFound(MagicMock(status=404, reason="Not Found"), {"code": 10008, "message": "Unknown Message"})
         return copy.deepcopy(data)
 
+    async def get_channel(self, channel_id):
+        raise discord.NotFound(MagicMock(status=404, reason="Not Found"), {"code": 10003, "message": "Unknown Channel"})
+
     async def end_poll(self, channel_id, message_id):
         self.ended.append(int(message_id))
         data = self.messages[int(message_id)]
@@ -417,6 +420,15 @@ async def test_missing_send_polls_permission_is_explained(settings, store):
     replies.assert_no_mentions()
 
 
+async def test_missing_permission_read_from_the_interaction(world, cog, mod):
+    it, replies = make_interaction(world, mod)
+    # Discord's own view of the bot's channel permissions wins over the cached roles.
+    it.app_permissions = discord.Permissions(view_channel=True, send_messages=True)
+    await create(cog, it)
+    assert world.http.sent == []
+    assert "Créer des sondages" in replies.text and "Envoyer des messages" not in replies.text
+
+
 async def test_discord_refusal_on_send_is_reported(world, cog, mod, store):
     world.http.send_message = AsyncMock(side_effect=discord.Forbidden(MagicMock(status=403, reason="Forbidden"), "Missing Permissions"))
     it, replies = make_interaction(world, mod)
@@ -564,15 +576,17 @@ async def test_results_of_a_finalized_poll_are_public_and_final(world, cog, mod,
     assert rec.counts == [2, 2, 0] and rec.counts_final and rec.ended
 
 
-async def test_results_show_the_opinion_shift_between_two_debate_polls(world, cog, mod, store):
-    for counts in ([6, 3, 1], [2, 7, 1]):
+@pytest.mark.parametrize("first_results_shown", [True, False])
+async def test_results_show_the_opinion_shift_between_two_debate_polls(world, cog, mod, store, first_results_shown):
+    for _ in range(2):
         it, _ = make_interaction(world, mod)
         await PollsCog.poll_debate.callback(cog, it, topic=JOBS.id, duration=24)
     first, second = sorted(world.http.messages)
     world.http.set_votes(first, [6, 3, 1], final=True)
     world.http.set_votes(second, [2, 7, 1], final=True)
-    it, _ = make_interaction(world, mod)
-    await PollsCog.poll_results.callback(cog, it, message=str(first))
+    if first_results_shown:  # else the first poll's counts are fetched from Discord when needed
+        it, _ = make_interaction(world, mod)
+        await PollsCog.poll_results.callback(cog, it, message=str(first))
 
     it, replies = make_interaction(world, mod)
     await PollsCog.poll_results.callback(cog, it, message=str(second))
@@ -613,6 +627,7 @@ async def test_results_adopt_a_poll_posted_by_someone_else(world, cog, mod, stor
         (lambda w: "pas un lien", "ni un lien de message ni un identifiant"),
         (lambda w: f"https://discord.com/channels/{OTHER_GUILD_ID}/{CHANNEL_ID}/123456789012345678", "autre serveur"),
         (lambda w: "123456789012345678", "Message introuvable"),
+        (lambda w: f"https://discord.com/channels/{GUILD_ID}/444444444444444444/123456789012345678", "Salon introuvable"),
         (lambda w: str(w.http.add_plain_message()), "ne contient pas de sondage"),
     ],
 )
@@ -713,6 +728,12 @@ async def test_catch_up_captures_polls_that_ended_offline(world, cog, store):
     rec = store.get(mid)
     assert rec.counts == [3, 4] and rec.counts_final and rec.ended
     assert [r.message_id for r in store.list_open()] == [running]
+
+
+def test_poll_group_is_guild_only_and_hidden_from_non_moderators_by_default():
+    assert PollsCog.poll.guild_only is True
+    assert PollsCog.poll.default_permissions == discord.Permissions(manage_messages=True)
+    assert {c.name for c in PollsCog.poll.commands} == {"create", "debate", "results", "end"}
 
 
 # -- localizations --------------------------------------------------------------------------

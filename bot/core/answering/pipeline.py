@@ -33,6 +33,34 @@ class AnswerEngine:
         self.composer = ExtractiveComposer({a.id: a for a in kb.articles}, self.scorer, self.stance)
         self._chat_model = chat_model
 
+    def fact_vectors(self):
+        if getattr(self, "_fact_vecs", None) is None:
+            facts = self.kb.facts
+            self._fact_vecs = self.kb.embedder.embed_documents([f"{f.text} {f.text_en} {' '.join(f.topics)}" for f in facts]) if facts else None
+        return self._fact_vecs
+
+    def side_vectors(self):
+        """(debate, side, vector) for every side: mean of label, summary and argument embeddings."""
+        if getattr(self, "_side_vecs", None) is None:
+            import numpy as np
+
+            out, self._arg_vecs = [], {}
+            for d in self.kb.debates:
+                for side in d.sides:
+                    texts = [side.label, side.label_en, side.summary, side.summary_en] + [a.text for a in side.arguments]
+                    vecs = self.kb.embedder.embed_documents([t for t in texts if t])
+                    m = vecs.mean(axis=0)
+                    out.append((d, side, m / max(float(np.linalg.norm(m)), 1e-9)))
+                    arg_vecs = self.kb.embedder.embed_documents([a.text for a in side.arguments])
+                    for a, v in zip(side.arguments, arg_vecs):
+                        self._arg_vecs[(d.id, a.id)] = v
+            self._side_vecs = out
+        return self._side_vecs
+
+    def argument_vector(self, debate_id: str, argument_id: str):
+        self.side_vectors()
+        return self._arg_vecs[(debate_id, argument_id)]
+
     def chat_model(self):
         if self._chat_model is None and self.settings.llm.model:
             from bot.core.answering.llm import build_chat_model

@@ -15,7 +15,8 @@ _DEBATE_CUES = re.compile("|".join([
     r"justifie", r"controvers", r"\bbien ou mal", r"\bsouhaitable", r"\bimpacts?\b", r"\bconsequences", r"\bmenace",
     r"what do you think", r"\bopinion", r"\bethic", r"\bshould\b", r"\bpros and cons", r"\bgood idea", r"\bbad idea",
     r"\brealistic", r"\brisks?\b", r"\bdanger", r"\bjustified", r"\bworth it", r"\bcontrovers", r"\bimpacts?\b", r"\bthreat",
-    r"\bdebat", r"\bdebate", r"\bdilemm", r"est[- ]il (vraiment )?(pret|bon|raisonnable|sage)", r"\bis it (really )?(ready|wise|fair|right)",
+    r"\bdebat", r"\bdebate", r"va[- ]t[- ](elle|il) (rendre|remplacer|detruire|supprimer|tuer)", r"\binutiles?\b",
+    r"\bremplacer", r"\bwill (ai|it) (replace|destroy|kill)", r"\bnationali", r"\bdilemm", r"est[- ]il (vraiment )?(pret|bon|raisonnable|sage)", r"\bis it (really )?(ready|wise|fair|right)",
 ]))
 _SECRETS = re.compile(r"token|api[ _-]?key|cle (d'?)?api|mot de passe|password|secret|\.env\b|system prompt|prompt systeme|"
                       r"(ignore|oublie|ignorez|oubliez|disregard|forget)\b.{0,40}\b(instruction|consigne|regle|rule|prompt)")
@@ -51,10 +52,18 @@ def route(question: str, lang: Lang, evidence: dict, match: tuple[Debate | None,
     if names:
         listed = ", ".join(f"« {n} »" for n in names[:3])
         return Route("no_answer", reason=pick(lang, "{n} n'apparaît dans aucun article.", "{n} does not appear in any article.", n=listed))
-    if debate is not None and score >= settings.debate_match:
+    cue = has_debate_cue(question)
+    if debate is not None and (score >= settings.debate_match or (cue and score >= settings.debate_match_with_cue)):
         return Route("debate", debate=debate)
-    if evidence_score(evidence) < settings.min_evidence:
+    ev = evidence_score(evidence)
+    if cue:
+        if ev < settings.min_evidence_debate:
+            return Route("no_answer")
+        return Route("debate", near_debate=debate if score >= settings.debate_match_with_cue * 0.8 else None)
+    if ev < settings.min_evidence:
         return Route("no_answer")
-    if has_debate_cue(question):
-        return Route("debate", near_debate=debate if score >= settings.debate_match * 0.6 else None)
+    unknown = evidence.get("unknown_terms") or []
+    if unknown and ev < settings.unknown_term_override:
+        listed = ", ".join(f"« {w} »" for w in unknown[:3])
+        return Route("no_answer", reason=pick(lang, "Les articles ne parlent pas de {w}.", "The articles do not mention {w}.", w=listed))
     return Route("factual")

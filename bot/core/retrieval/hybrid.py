@@ -15,6 +15,13 @@ from bot.core.text import fold
 Mode = Literal["hybrid", "bm25", "dense"]
 _NAME = re.compile(r"(?<![.?!]\s)(?<=\s)[A-ZÀ-Ý][\w-]{2,}")
 _COMMON_CAPS = frozenset({"ia", "ai", "what", "how", "why", "who", "when", "which", "quel", "quelle", "pourquoi", "comment", "combien"})
+# Generic question words that say nothing about the topic.
+QUESTION_FILLERS = frozenset(fold(w) for w in """
+dire dit savoir sais connaitre expliquer explique raconter parler parle pense penses pensez penser avis
+promis prevu vraiment actuellement aujourd'hui exactement environ quoi quel quelle quels quelles combien
+bonne bon mauvaise mauvais faut assez really actually about tell know explain think exactly currently today
+going given around like over ones good bad whole also just still much many far big long so yet ever
+""".split())
 EXPANSION_WEIGHT = 0.6
 REPAIR_WEIGHT = 0.7
 
@@ -125,10 +132,19 @@ class HybridRetriever:
             name = m.group(0)
             if m.start() > 0 and fold(name) not in self._surface and fold(name) not in _COMMON_CAPS and not (set(word_terms(name)) & self._vocab):
                 unknown_names.append(name)
+        unknown_terms = []
+        for w in words:
+            f = fold(w)
+            if f in QUESTION_FILLERS:
+                continue
+            alts = set(word_terms(w)) | set(word_terms(expand(w))) | set(word_terms(" ".join(self._repairs(w, 0.75))))
+            if not (alts & self._vocab):
+                unknown_terms.append(w)
         dense_max = max((dense_sims.get(i, 0.0) for i in chosen), default=0.0)
         if not dense_sims and chosen:
             dense_max = 0.0
-        return {"dense_max": float(dense_max), "coverage": covered / len(words) if words else 0.0, "unknown_names": unknown_names}
+        return {"dense_max": float(dense_max), "coverage": covered / len(words) if words else 0.0,
+                "unknown_names": unknown_names, "unknown_terms": unknown_terms}
 
     def _diversify(self, order: list[int], k: int) -> list[int]:
         """Cap passages per article and skip near-duplicates (overlapping neighbour chunks)."""

@@ -1,0 +1,50 @@
+"""`/counter`: find the side closest to a user's claim, then present the strongest arguments of the other sides."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.core.answering.citations import CitationBuilder
+from bot.core.answering.lang import detect_lang
+from bot.core.answering.render import render_markdown
+from bot.core.i18n import pick
+from bot.core.models import CounterResult, Lang, Point, Side
+
+MIN_SIDE_MATCH = 0.30
+ARGS_PER_SIDE = 2
+
+
+def counter_claim(service, claim: str, *, lang: Lang | None = None) -> CounterResult:
+    from bot.core.answering.pipeline import engine_for
+
+    eng = engine_for(service)
+    lang = lang or detect_lang(claim, service.settings.language)
+    qv = eng.kb.embedder.embed_query(claim)
+    best = None  # (score, debate, side)
+    for debate, side, vec in eng.side_vectors():
+        score = float(vec @ qv)
+        if best is None or score > best[0]:
+            best = (score, debate, side)
+    if best is None or best[0] < MIN_SIDE_MATCH:
+        answer = service.ask(claim, lang=lang)
+        intro = pick(lang, "Aucun point de vue cartographié ne correspond clairement à cette affirmation ; voici ce que disent les sources.",
+                     "No mapped point of view clearly matches this claim; here is what the sources say.")
+        return CounterResult(claim, lang, None, None, answer.sides, answer.citations, f"{intro}\n\n{answer.answer_markdown}")
+    _, debate, matched = best
+    cb = CitationBuilder(eng.composer.articles)
+    others = []
+    for ds in debate.sides:
+        if ds.id == matched.id:
+            continue
+        ranked = sorted(ds.arguments, key=lambda a: -float(eng.argument_vector(debate.id, a.id) @ qv))
+        points = [Point(text=(a.text_en or a.text) if lang == "en" else a.text,
+                        citations=[cb.add(q.article_id, q.start, q.end) for q in a.quotes]) for a in ranked[:ARGS_PER_SIDE]]
+        others.append(Side(label=ds.label_en if lang == "en" else ds.label, points=points, side_id=ds.id))
+    mlabel = matched.label_en if lang == "en" else matched.label
+    q = debate.question_en if lang == "en" else debate.question
+    intro = pick(lang,
+                 "Votre affirmation est proche du point de vue **{m}** dans le débat « {q} ». Voici les arguments les plus forts des autres points de vue, avec leurs sources :",
+                 "Your claim is closest to the **{m}** view in the debate “{q}”. Here are the strongest arguments of the other views, with their sources:",
+                 m=mlabel, q=q)
+    md = render_markdown(intro, others, cb.citations, lang)
+    return CounterResult(claim, lang, debate, matched, others, cb.citations, md)

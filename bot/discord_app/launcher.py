@@ -1,0 +1,52 @@
+"""Entry points used by the CLI: run the bot, or sync its commands explicitly."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+
+from bot.settings import Secrets, Settings
+
+log = logging.getLogger(__name__)
+
+
+def _token(secrets: Secrets) -> str:
+    if secrets.discord_token is None:
+        raise RuntimeError("DISCORD_TOKEN is not set (see docs/discord.md)")
+    return secrets.discord_token.get_secret_value()
+
+
+def run_bot(service: Any, settings: Settings, secrets: Secrets) -> None:
+    """Connect and serve until interrupted. Logging is ours (redacting), not discord.py's."""
+    from bot.discord_app.client import ContrepointBot
+
+    bot = ContrepointBot(service, settings)
+    bot.run(_token(secrets), log_handler=None)
+
+
+async def sync_commands_async(service: Any, settings: Settings, secrets: Secrets, guild_id: int | None = None) -> int:
+    from bot.discord_app.client import ContrepointBot
+
+    bot = ContrepointBot(service, settings, prepare_core=False)
+    try:
+        await bot.login(_token(secrets))  # runs setup_hook: translator + extensions, no store
+        for name, error in bot.extension_errors.items():
+            log.warning("extension %s is not synced: %s", name, error)
+        if guild_id is None:
+            synced = await bot.tree.sync()
+        else:
+            guild = discord.Object(id=guild_id)
+            bot.tree.copy_global_to(guild=guild)
+            synced = await bot.tree.sync(guild=guild)
+        log.info("synced %d commands %s", len(synced), f"to guild {guild_id}" if guild_id else "globally")
+        return len(synced)
+    finally:
+        await bot.close()
+
+
+def sync_commands(service: Any, settings: Settings, secrets: Secrets, guild_id: int | None = None) -> int:
+    """Log in, push the command tree (globally, or to one guild for instant testing), log out."""
+    return asyncio.run(sync_commands_async(service, settings, secrets, guild_id))
