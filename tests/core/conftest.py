@@ -23,7 +23,7 @@ def make_settings(root: Path, data_dir: Path, *, knowledge_dir: Path | None = No
         "polls": s.polls.model_copy(update={"db_path": data_dir / "polls.sqlite3"}),
     }
     for name, values in sections.items():
-        upd[name] = getattr(s, name).model_copy(update=values)
+        upd[name] = upd.get(name, getattr(s, name)).model_copy(update=values)
     return s.model_copy(update=upd)
 
 

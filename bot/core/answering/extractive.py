@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,9 +19,12 @@ from bot.core.answering.sentences import Sentence, SentenceScorer, amounts, sent
 from bot.core.answering.stance import STANCES, StanceModel, side_stance
 from bot.core.i18n import pick
 from bot.core.models import Answer, Debate, Lang, Passage, Point, Side
+from bot.core.text import fold
 
 MAX_ENRICH = 2
 STANCE_FLOOR = 0.30
+_AMOUNT_QUESTION = re.compile(r"\bcombien\b|\bmontants?\b|\bsommes?\b|\bhow much\b|\bamounts?\b")
+_NAME = re.compile(r"\b[A-Z][A-Za-z-]{2,}")
 
 
 @dataclass
@@ -135,7 +139,12 @@ class ExtractiveComposer:
     # -- facts ---------------------------------------------------------------------------
     def _factual(self, ctx: Context) -> Answer:
         cb = CitationBuilder(self.articles)
-        cands = sentences_of(ctx.passages[:4])
+        asks_amount = bool(_AMOUNT_QUESTION.search(fold(ctx.question)))
+        cands = sentences_of(ctx.passages[:4], amount_questions=asks_amount)
+        if asks_amount:  # "how much did Google invest": keep sentences naming every entity asked about
+            names = _names(ctx.question)
+            named = [s for s in cands if all(n in fold(s.text) for n in names)]
+            cands = named or cands
         rel = self.scorer.score(ctx.question, ctx.qvec, cands)
         order = list(np.argsort(rel)[::-1]) if cands else []
         chosen: list[Sentence] = []
@@ -162,6 +171,11 @@ class ExtractiveComposer:
         intro = pick(ctx.lang, "**Réponse factuelle**, d'après les articles de la base :", "**Factual answer**, according to the articles in the knowledge base:")
         md = render_markdown(intro, [side], cb.citations, ctx.lang, notice=notice, heading_sides=False)
         return Answer(ctx.question, "factual", ctx.lang, md, [side], cb.citations, grounded=True, mode="extractive", notice=notice)
+
+
+def _names(question: str) -> list[str]:
+    """Capitalised names in the question (not its first word), accent-folded: ["google", "anthropic"]."""
+    return [fold(m.group(0)) for m in _NAME.finditer(question) if m.start() > 0]
 
 
 def _overlaps(s: Sentence, cited: list[tuple[str, int, int]]) -> bool:

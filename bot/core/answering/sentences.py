@@ -28,13 +28,15 @@ class Sentence:
     passage_rank: int
 
 
-def sentences_of(passages: list[Passage]) -> list[Sentence]:
+def sentences_of(passages: list[Passage], *, amount_questions: bool = False) -> list[Sentence]:
+    """`amount_questions`: also keep questions that state an amount ("pourquoi injecte-t-il 2 milliards … ?")."""
     out, seen = [], set()
     for p in passages:
         for s, e in sentence_spans(p.text):
             text = p.text[s:e]
             key = (p.article_id, p.start + s)
-            if len(text) < MIN_SENTENCE_CHARS or key in seen or text.endswith("?") or _is_heading(text):
+            question = text.endswith("?") and not (amount_questions and amounts(text))
+            if len(text) < MIN_SENTENCE_CHARS or key in seen or question or _is_heading(text):
                 continue
             seen.add(key)
             out.append(Sentence(p.article_id, p.title, p.start + s, p.start + e, text, p.rank))

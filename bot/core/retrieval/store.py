@@ -48,6 +48,16 @@ def _write_json_atomic(path: Path, data: dict) -> None:
         raise
 
 
+def _forget_cached_system(path: Path) -> None:
+    """Chroma caches one System per path in-process; drop it so a fresh store can be opened there."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_system.pop(str(path), None)
+    except Exception:  # noqa: BLE001 - private API; a new process does not need this
+        pass
+
+
 class ChromaStore:
     def __init__(self, store_settings, embedder_name: str, fingerprint: dict):
         """`fingerprint`: parameters that invalidate every vector when they change (chunking)."""
@@ -84,6 +94,7 @@ class ChromaStore:
         except Exception as exc:  # corrupted sqlite / segment files
             aside = path.with_name(f"chroma.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
             log.warning("Chroma store at %s is unreadable (%s); moved it to %s and rebuilding from knowledge/", path, type(exc).__name__, aside)
+            _forget_cached_system(path)
             shutil.move(str(path), str(aside))
             self.manifest_path.unlink(missing_ok=True)
             path.mkdir(parents=True)
