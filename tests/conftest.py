@@ -42,7 +42,7 @@ class FakeService:
         self.calls: list[tuple] = []
         self.articles_list = [
             Article("art-a", "Article A", BODY, "knowledge/articles/art-a.md", outlet="Média", published="2024-03-01", tags=("ia",)),
-            Article("art-b", "Article B sur les puces", "Texte B. " * 40, "knowledge/articles/art-b.md"),
+            Article("art-b", "Article B sur les puces", "Texte B sur les puces et l’investissement. " * 150, "knowledge/articles/art-b.md"),
         ]
         q1, q2 = "automatiser de larges pans de l'économie", "ce projet dystopique"
         self.debate_list = [

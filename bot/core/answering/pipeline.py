@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from typing import Sequence
 
@@ -12,6 +13,7 @@ from bot.core.answering.router import route
 from bot.core.models import Answer, Lang
 
 log = logging.getLogger(__name__)
+_MENTIONS = re.compile(r"@(?:everyone|here)\b|<@[!&]?\d+>|<#\d+>")
 _STANCE_QUERIES = {
     "fr": (" critiques inquiétudes risques chômage monopole", " potentiel avantages opportunité améliorer"),
     "en": (" critiques inquiétudes risques chômage monopole", " potentiel avantages opportunité améliorer"),
@@ -69,6 +71,7 @@ class AnswerEngine:
         return self._chat_model
 
     def answer(self, question: str, lang: Lang | None, history: Sequence[str]) -> Answer:
+        question = _MENTIONS.sub(" ", question).strip() or question  # "@everyone" is not a topic word
         lang = lang or detect_lang(question, self.settings.language)
         query = question
         if history and len(question.split()) < 8:  # short follow-up: carry the thread's context
