@@ -45,7 +45,11 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "person": (("Dario Amodei", "Andy Jassy", "Jeff Bezos", "Sam Bankman-Fried", "Sam Altman"),
                ("Arthur Mensch", "Satya Nadella", "Sundar Pichai", "Marc Benioff", "Lisa Su", "Aidan Gomez", "Mustafa Suleyman", "Jensen Huang")),
 }
-KEEP_PROBABILITY = 0.25  # an entity keeps its real name in this article (realistic overlap)
+KEEP_PROBABILITY = 0.25  # another entity keeps its real name in an article (realistic overlap)
+# The subject of every real article is always renamed: synthetic articles are about *other* labs,
+# so a question that names Anthropic stays answerable, while the rest of each sentence (amounts,
+# partners, wording) makes the synthetic passages near-duplicates of the gold ones.
+ALWAYS_RENAME = frozenset({"Anthropic", "Anthropique"})
 _NUMBER = re.compile(r"(?<![\w])\d+(?:,\d+)?(?![\w])")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 
@@ -59,20 +63,18 @@ _ENTITY = _entity_pattern()
 
 
 def _entity_map(rng: random.Random) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for sources, pool in GROUPS.values():
-        free = list(pool)
+        kept = {n for n in sources if n not in ALWAYS_RENAME and rng.random() < KEEP_PROBABILITY}
+        free = [p for p in pool if p not in kept and p not in ALWAYS_RENAME]
         rng.shuffle(free)
         for name in sources:
-            if rng.random() < KEEP_PROBABILITY:
+            if name in kept:
                 out[name] = name
-                continue
-            pick = next((p for p in free if p != name), name)
-            if pick in free:
-                free.remove(pick)
-            out[name] = pick
-    if out.get("Anthropique") != "Anthropique":  # the source's own typo follows Anthropic
-        out["Anthropique"] = out["Anthropic"]
+            else:
+                out[name] = next(p for p in free if p != name)
+                free.remove(out[name])
+    out["Anthropique"] = out["Anthropic"]  # the source's own typo follows Anthropic
     return out
 
 

@@ -161,10 +161,10 @@ class ExtractiveComposer:
                 chosen.append(s)
         if not chosen:
             return self._no_answer(ctx)
-        notice = ""
+        notice = ctx.reason
         found = [amounts(s.text) for s in chosen]
         if len({s.article_id for s in chosen}) > 1 and len({frozenset(a) for a in found if a}) > 1:
-            notice = diverge_notice(ctx.lang)
+            notice = "\n".join(n for n in (notice, diverge_notice(ctx.lang)) if n)
         label = pick(ctx.lang, "Ce que disent les sources", "What the sources say")
         side = Side(label=label, points=[
             Point(text=_excerpt(s, ctx.lang), citations=[cb.add(s.article_id, s.start, s.end)]) for s in chosen])

@@ -11,7 +11,7 @@ from bot.core.text import fold
 
 _DEBATE_CUES = re.compile("|".join([
     r"que pens", r"qu'en pens", r"votre avis", r"ton avis", r"avis sur", r"\bethique", r"\bmoral", r"faut[- ]il", r"doit[- ]on",
-    r"peut[- ]on", r"pour ou contre", r"est[- ]ce (une )?(bonne|mauvaise)", r"\brealiste", r"\brisques?\b", r"\bdanger",
+    r"peut[- ]on", r"pour ou contre", r"est[- ]ce (une )?(bonne|mauvaise)", r"\b(ir)?realist", r"\brisques?\b", r"\bdanger",
     r"justifie", r"controvers", r"\bbien ou mal", r"\bsouhaitable", r"\bimpacts?\b", r"\bconsequences", r"\bmenace",
     r"what do you think", r"\bopinion", r"\bethic", r"\bshould\b", r"\bpros and cons", r"\bgood idea", r"\bbad idea",
     r"\brealistic", r"\brisks?\b", r"\bdanger", r"\bjustified", r"\bworth it", r"\bcontrovers", r"\bimpacts?\b", r"\bthreat",
@@ -53,7 +53,9 @@ def route(question: str, lang: Lang, evidence: dict, match: tuple[Debate | None,
         listed = ", ".join(f"« {n} »" for n in names[:3])
         return Route("no_answer", reason=pick(lang, "{n} n'apparaît dans aucun article.", "{n} does not appear in any article.", n=listed))
     cue = has_debate_cue(question)
-    if debate is not None and (score >= settings.debate_match or (cue and score >= settings.debate_match_with_cue)):
+    unknown = evidence.get("unknown_terms") or []
+    confident = score >= settings.debate_match + 0.05 or cue
+    if debate is not None and (score >= settings.debate_match or (cue and score >= settings.debate_match_with_cue)) and (confident or not unknown):
         return Route("debate", debate=debate)
     ev = evidence_score(evidence)
     if cue:
@@ -62,8 +64,11 @@ def route(question: str, lang: Lang, evidence: dict, match: tuple[Debate | None,
         return Route("debate", near_debate=debate if score >= settings.debate_match_with_cue * 0.8 else None)
     if ev < settings.min_evidence:
         return Route("no_answer")
-    unknown = evidence.get("unknown_terms") or []
-    if unknown and ev < settings.unknown_term_override:
+    if unknown:
         listed = ", ".join(f"« {w} »" for w in unknown[:3])
-        return Route("no_answer", reason=pick(lang, "Les articles ne parlent pas de {w}.", "The articles do not mention {w}.", w=listed))
+        if ev < settings.unknown_term_override:
+            return Route("no_answer", reason=pick(lang, "Les articles ne parlent pas de {w}.", "The articles do not mention {w}.", w=listed))
+        # Well covered otherwise: answer, but flag the unsupported word (a false premise, often).
+        return Route("factual", reason=pick(lang, "⚠️ Les articles ne mentionnent pas {w} : vérifiez la prémisse de la question. Voici ce qu'ils disent :",
+                                            "⚠️ The articles do not mention {w}: check the question's premise. Here is what they say:", w=listed))
     return Route("factual")

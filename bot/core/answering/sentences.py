@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections import OrderedDict
@@ -89,9 +90,13 @@ class SentenceScorer:
             return []
         dense = self.vectors(sentences) @ qvec
         q_terms = set(word_terms(question)) | set(word_terms(expand(question)))
+        sent_terms = [set(word_terms(s.text)) for s in sentences]
+        # a query word found in few candidates ("valorisation") weighs more than one found in all ("Anthropic")
+        n = len(sentences)
+        weight = {t: math.log(1.0 + n / (1.0 + sum(t in st for st in sent_terms))) for t in q_terms}
+        total = sum(weight.values()) or 1.0
         out = []
-        for s, d in zip(sentences, dense):
-            terms = set(word_terms(s.text))
-            lexical = len(q_terms & terms) / max(len(q_terms), 1)
+        for s, d, terms in zip(sentences, dense, sent_terms):
+            lexical = sum(weight[t] for t in q_terms & terms) / total
             out.append(float(d) + 0.6 * lexical - 0.01 * s.passage_rank)
         return out

@@ -81,12 +81,15 @@ _EN = _folded_map(ENGLISH)
 _SYN = _folded_map(SYNONYMS)
 
 
-def expand(query: str) -> str:
-    """Extra words (space-separated) to add to the lexical query with a reduced weight."""
+def expand(query: str, *, synonyms: bool = True) -> str:
+    """Extra words (space-separated) to add to the lexical query with a reduced weight.
+
+    `synonyms=False` keeps only abbreviations and translations (used to tell whether a word is known)."""
     extra: list[str] = []
+    tables = (_ABBR, _EN, _SYN) if synonyms else (_ABBR, _EN)
     for w in raw_words(query):
         f = fold(w)
-        for table in (_ABBR, _EN, _SYN):
+        for table in tables:
             if f in table:
                 extra.append(table[f])
     return " ".join(extra)

@@ -137,7 +137,7 @@ class HybridRetriever:
             f = fold(w)
             if f in QUESTION_FILLERS:
                 continue
-            alts = set(word_terms(w)) | set(word_terms(expand(w))) | set(word_terms(" ".join(self._repairs(w, 0.75))))
+            alts = set(word_terms(w)) | set(word_terms(expand(w, synonyms=False))) | set(word_terms(" ".join(self._repairs(w, 0.75))))
             if not (alts & self._vocab):
                 unknown_terms.append(w)
         dense_max = max((dense_sims.get(i, 0.0) for i in chosen), default=0.0)
