@@ -25,6 +25,7 @@ import json
 import os
 import platform
 import pstats
+import re
 import resource
 import shutil
 import subprocess
@@ -38,6 +39,7 @@ from _common import ROOT, mean, percentile, settings_for
 
 MODES = ("bm25", "dense", "hybrid")
 EVAL_FILE = ROOT / "tests/eval/retrieval.yaml"
+NAMES_SUBJECT = re.compile(r"an?thropi", re.IGNORECASE)
 TARGETS = {"recall@5": 0.95, "p95_ms_5": 100.0, "p95_ms_5000": 250.0, "resync_s": 1.0}
 
 
@@ -161,8 +163,14 @@ def worker(args) -> dict:
 
     questions = load_eval(EVAL_FILE, {a.id: a for a in kb.articles})
     out["quality"] = {}
+    naming = [q for q in questions if NAMES_SUBJECT.search(q.question)]
+    others = [q for q in questions if not NAMES_SUBJECT.search(q.question)]
     for mode in MODES:
         res = evaluate(lambda q, k: kb.search(q, k=k, mode=mode), questions, k=5)
+        # Synthetic articles never name Anthropic: questions that do are answerable by construction,
+        # the others may have a near-copy of their gold passage in a distractor.
+        res["names_anthropic"] = evaluate(lambda q, k: kb.search(q, k=k, mode=mode), naming, k=5)["all"]
+        res["no_name"] = evaluate(lambda q, k: kb.search(q, k=k, mode=mode), others, k=5)["all"]
         out["quality"][mode] = res
 
     out["latency_ms"] = {}
@@ -219,12 +227,15 @@ def resync_probe(args) -> dict:
     kb = _kb(Path(args.knowledge), Path(args.data_dir), args.backend)
     t_import = time.perf_counter() - t0
     t = time.perf_counter()
+    kb.store.collection  # noqa: B018 - import chromadb, open the persistent client and the collection
+    open_s = time.perf_counter() - t
+    t = time.perf_counter()
     r = kb.sync()
     sync_s = time.perf_counter() - t
     t = time.perf_counter()
     kb.search("Combien Amazon investit-il dans Anthropic ?", k=5)
     first_query_s = time.perf_counter() - t
-    return {"sync_s": sync_s, "embedded": r.embedded, "rebuilt": r.rebuilt, "init_s": t_import,
+    return {"open_store_s": open_s, "sync_s": sync_s, "embedded": r.embedded, "rebuilt": r.rebuilt, "init_s": t_import,
             "first_query_s": first_query_s, "rss_serving_mib": peak_rss_mib()}
 
 
@@ -259,15 +270,18 @@ def _runs(values: list[float], nd: int = 3) -> str:
 
 def markdown(results: list[dict], info: dict) -> str:
     lines = ["### Retrieval quality (tests/eval/retrieval.yaml, k=5)", "",
-             "| corpus | embedder | mode | R@1 | R@5 | MRR | R@5 fr | R@5 en | R@5 noisy | MRR fr | MRR en | MRR noisy | misses |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| corpus | embedder | mode | R@1 | R@5 | MRR | R@5 fr | R@5 en | R@5 noisy | MRR fr | MRR en | MRR noisy | "
+             "R@5 names Anthropic | R@5 no name | misses |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         for mode in MODES:
             q = r["quality"][mode]
             a, fr, en, nz = q["all"], q.get("fr", {}), q.get("en", {}), q.get("noisy", {})
             lines.append(f"| {r['label']} | {r['backend']} | {mode} | {_f(a['recall@1'])} | {_f(a['recall@5'])} | {_f(a['mrr'])} | "
                          f"{_f(fr.get('recall@5', 0))} | {_f(en.get('recall@5', 0))} | {_f(nz.get('recall@5', 0))} | "
-                         f"{_f(fr.get('mrr', 0))} | {_f(en.get('mrr', 0))} | {_f(nz.get('mrr', 0))} | {', '.join(q['misses']) or '-'} |")
+                         f"{_f(fr.get('mrr', 0))} | {_f(en.get('mrr', 0))} | {_f(nz.get('mrr', 0))} | "
+                         f"{_f(q['names_anthropic']['recall@5'])} (n={q['names_anthropic']['n']}) | {_f(q['no_name']['recall@5'])} (n={q['no_name']['n']}) | "
+                         f"{', '.join(q['misses']) or '-'} |")
     lines += ["", "### Warm query latency (KnowledgeBase.search, k=5; ms)", "",
               "| corpus | embedder | mode | samples | p50 | p95 | mean | max |", "|---|---|---|---|---|---|---|---|"]
     for r in results:
@@ -277,13 +291,14 @@ def markdown(results: list[dict], info: dict) -> str:
                          f"{_f(lat['mean'], 1)} | {_f(lat['max'], 1)} |")
     lines += ["", "### Ingest, re-sync with nothing changed, memory", "",
               "| corpus | embedder | articles | chunks | model load s | ingest s | chunks/s | re-sync same instance s (3 runs) | "
-              "re-sync new instance s | re-sync new process: sync s | new process wall s | peak RSS ingest+queries MiB | RSS serving process MiB |",
+              "re-sync new instance s | re-sync new process: open store s + sync s | new process wall s | peak RSS ingest+queries MiB | RSS serving process MiB |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         procs = r["resync_new_process"]
+        opened = " / ".join(f"{p['open_store_s']:.2f}+{p['sync_s']:.2f}" for p in procs)
         lines.append(f"| {r['label']} | {r['backend']} | {r['articles']} | {r['chunks']} | {_f(r['model_load_s'], 2)} | {_f(r['ingest_s'], 1)} | "
                      f"{_f(r['chunks_per_s'], 0)} | {_runs(r['resync_same_instance_s'])} | {_runs(r['resync_new_instance_s'])} | "
-                     f"{_runs([p['sync_s'] for p in procs])} | {_runs([p['process_wall_s'] for p in procs], 1)} | "
+                     f"{opened} | {_runs([p['process_wall_s'] for p in procs], 1)} | "
                      f"{_f(r['rss_peak_mib'], 0)} | {_f(max(p['rss_serving_mib'] for p in procs), 0)} |")
     lines += ["", "### Ingest time by phase (s)", "", "| corpus | embedder | total | " + " | ".join(PHASES) + " |",
               "|---|---|---|" + "---|" * len(PHASES)]
@@ -316,8 +331,12 @@ def targets(results: list[dict]) -> list[str]:
         limit = TARGETS["p95_ms_5"] if r["articles"] <= 5 else TARGETS["p95_ms_5000"]
         p95 = r["latency_ms"]["hybrid"]["p95"]
         out.append(f"{r['label']}: hybrid warm p95 {p95:.1f} ms (target <= {limit:.0f} ms): {'MET' if p95 <= limit else 'MISSED'}")
-        worst = max(r["resync_same_instance_s"] + r["resync_new_instance_s"] + [p["sync_s"] for p in r["resync_new_process"]])
-        out.append(f"{r['label']}: re-sync with nothing changed, worst of 9 runs {worst:.3f} s (target <= 1 s): {'MET' if worst <= TARGETS['resync_s'] else 'MISSED'}")
+        worst = max(r["resync_same_instance_s"] + r["resync_new_instance_s"])
+        out.append(f"{r['label']}: re-sync with nothing changed in a running bot, worst of 6 runs {worst:.3f} s "
+                   f"(target <= 1 s): {'MET' if worst <= TARGETS['resync_s'] else 'MISSED'}")
+        worst = max(p["open_store_s"] + p["sync_s"] for p in r["resync_new_process"])
+        out.append(f"{r['label']}: re-sync with nothing changed in a new process (open store + sync), worst of 3 runs {worst:.3f} s "
+                   f"(target <= 1 s): {'MET' if worst <= TARGETS['resync_s'] else 'MISSED'}")
     return out
 
 

@@ -174,6 +174,6 @@ class ContrepointBot(commands.Bot):
             await super().close()
         finally:
             await asyncio.to_thread(self.answer_cache.close)
-            store = self.polls
+            store, self.polls = self.polls, None
             if store is not None and hasattr(store, "close"):
                 await asyncio.to_thread(store.close)

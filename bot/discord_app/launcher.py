@@ -12,6 +12,25 @@ from bot.settings import Secrets, Settings
 
 log = logging.getLogger(__name__)
 
+INVITE_URL = "https://discord.com/oauth2/authorize?client_id={app_id}&scope=bot%20applications.commands&permissions={permissions}"
+
+
+def required_permissions() -> discord.Permissions:
+    """What the bot needs in its channels (docs/discord.md states the same integer)."""
+    return discord.Permissions(
+        send_messages=True,
+        send_messages_in_threads=True,
+        send_polls=True,
+        create_public_threads=True,
+        embed_links=True,
+        attach_files=True,
+        read_message_history=True,
+    )
+
+
+def invite_url(app_id: int | str) -> str:
+    return INVITE_URL.format(app_id=app_id, permissions=required_permissions().value)
+
 
 def _token(secrets: Secrets) -> str:
     if secrets.discord_token is None:
@@ -23,16 +42,18 @@ def run_bot(service: Any, settings: Settings, secrets: Secrets) -> None:
     """Connect and serve until interrupted. Logging is ours (redacting), not discord.py's."""
     from bot.discord_app.client import ContrepointBot
 
+    token = _token(secrets)
     bot = ContrepointBot(service, settings)
-    bot.run(_token(secrets), log_handler=None)
+    bot.run(token, log_handler=None)
 
 
 async def sync_commands_async(service: Any, settings: Settings, secrets: Secrets, guild_id: int | None = None) -> int:
     from bot.discord_app.client import ContrepointBot
 
+    token = _token(secrets)
     bot = ContrepointBot(service, settings, prepare_core=False)
     try:
-        await bot.login(_token(secrets))  # runs setup_hook: translator + extensions, no store
+        await bot.login(token)  # runs setup_hook: translator + extensions, no store
         for name, error in bot.extension_errors.items():
             log.warning("extension %s is not synced: %s", name, error)
         if guild_id is None:

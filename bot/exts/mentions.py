@@ -135,8 +135,13 @@ class MentionsCog(commands.Cog, name="Mentions"):
                     reference = message
         limit = bot.settings.discord.thread_history
         context = tuple((history or [])[-limit:]) if limit else ()
-        async with target.typing():
-            result = await bot.run_core(bot.service.ask, question, lang=None, history=context)
+        try:
+            async with target.typing():
+                result = await bot.run_core(bot.service.ask, question, lang=None, history=context)
+        except Exception as exc:  # noqa: BLE001 - tell the member where they asked, log the cause
+            log_failure("answering a mention", exc)
+            await send_to_channel(target, [], content=t(lang, "error_generic"), reference=reference)
+            return
         if isinstance(target, discord.Thread):
             await self.remember_question(target.id, question)
         messages, view = await prepare_answer(bot, result, question, context)

@@ -9,7 +9,6 @@ from types import SimpleNamespace
 from unittest.mock import AsyncMock
 
 import discord
-import pytest
 from discord import app_commands
 
 from bot.core.text_guard import InputError

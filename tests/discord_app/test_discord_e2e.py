@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from typing import Any
 
 import aiohttp
@@ -50,6 +51,7 @@ class FakeDiscord:
         self.callbacks: list[dict] = []
         self.followups: list[dict] = []
         self.synced: dict[str, list] = {}
+        self.by_token: dict[str, list[tuple[str, Any]]] = {}
         self.identify: dict | None = None
         self.followup_seen = asyncio.Event()
         self.ws: web.WebSocketResponse | None = None
@@ -97,13 +99,17 @@ class FakeDiscord:
         if path in ("/gateway", "/gateway/bot"):
             return reply({"url": f"ws://127.0.0.1:{self.port}/gateway", "shards": 1,
                                       "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
-        if path == f"/interactions/{INTERACTION_ID}/interaction-token/callback":
+        m = re.fullmatch(r"/interactions/(\d+)/([\w-]+)/callback", path)
+        if m:
             self.callbacks.append(body)
-            return reply({"interaction": {"id": str(INTERACTION_ID), "type": 2,
-                                                      "response_message_loading": body.get("type") == 5,
-                                                      "response_message_ephemeral": False}})
-        if path == f"/webhooks/{APP_ID}/interaction-token":
+            self.by_token.setdefault(m[2], []).append(("callback", body))
+            return reply({"interaction": {"id": m[1], "type": 2,
+                                          "response_message_loading": body.get("type") == 5,
+                                          "response_message_ephemeral": bool((body.get("data") or {}).get("flags", 0) & 64)}})
+        m = re.fullmatch(rf"/webhooks/{APP_ID}/([\w-]+)", path)
+        if m:
             self.followups.append(body)
+            self.by_token.setdefault(m[1], []).append(("followup", body))
             self.followup_seen.set()
             return reply(self.message(body))
         if request.method == "PUT" and path.startswith(f"/applications/{APP_ID}/"):
@@ -148,11 +154,10 @@ class FakeDiscord:
         await self.ws.send_json({"op": 0, "t": event, "s": seq, "d": data})
 
 
-def ask_interaction(question: str) -> dict:
+def interaction(iid: int, token: str, kind: int, data: dict, **extra) -> dict:
+    """An INTERACTION_CREATE payload with the fields Discord sends for a guild text channel."""
     return {
-        "id": str(INTERACTION_ID), "application_id": str(APP_ID), "type": 2, "token": "interaction-token", "version": 1,
-        "data": {"id": "1300000000000000001", "name": "ask", "type": 1,
-                 "options": [{"name": "question", "type": 3, "value": question}]},
+        "id": str(iid), "application_id": str(APP_ID), "type": kind, "token": token, "version": 1, "data": data,
         "guild_id": str(GUILD_ID), "channel_id": str(CHANNEL_ID),
         "channel": {"id": str(CHANNEL_ID), "type": 0, "guild_id": str(GUILD_ID), "name": "debats", "position": 0,
                     "permission_overwrites": [], "nsfw": False, "parent_id": None, "topic": None,
@@ -162,7 +167,19 @@ def ask_interaction(question: str) -> dict:
                    "avatar": None, "pending": False},
         "locale": "fr", "guild_locale": "fr", "app_permissions": "2248473465835073", "entitlements": [],
         "authorizing_integration_owners": {"0": str(GUILD_ID)}, "context": 0, "attachment_size_limit": 8388608,
+        **extra,
     }
+
+
+def ask_interaction(question: str, *, focused: bool = False, iid: int = INTERACTION_ID, token: str = "interaction-token") -> dict:
+    option = {"name": "question", "type": 3, "value": question, **({"focused": True} if focused else {})}
+    data = {"id": "1300000000000000001", "name": "ask", "type": 1, "options": [option]}
+    return interaction(iid, token, 4 if focused else 2, data)
+
+
+async def until(predicate) -> None:
+    while not predicate():
+        await asyncio.sleep(0.01)
 
 
 @pytest.fixture
@@ -186,6 +203,16 @@ async def test_ask_through_a_real_client_defers_then_follows_up(fake_discord, fa
             await bot.wait_until_ready()
             await fake_discord.dispatch("INTERACTION_CREATE", ask_interaction("Faut-il automatiser l'économie ? @everyone"))
             await fake_discord.followup_seen.wait()
+            # a click on the persistent "Sources" button of the message just sent
+            answer = fake_discord.followups[0]
+            src = answer["components"][0]["components"][0]["custom_id"]
+            click = interaction(INTERACTION_ID + 1, "tok-click", 3, {"custom_id": src, "component_type": 2},
+                                message=fake_discord.message(answer))
+            await fake_discord.dispatch("INTERACTION_CREATE", click, seq=3)
+            await until(lambda: [k for k, _ in fake_discord.by_token.get("tok-click", [])] == ["callback", "followup"])
+            # autocomplete of /ask
+            await fake_discord.dispatch("INTERACTION_CREATE", ask_interaction("automatiser", focused=True, iid=INTERACTION_ID + 2, token="tok-auto"), seq=4)
+            await until(lambda: "tok-auto" in fake_discord.by_token)
         finally:
             await bot.close()
             if runner is not None:
@@ -195,8 +222,8 @@ async def test_ask_through_a_real_client_defers_then_follows_up(fake_discord, fa
 
     assert fake_discord.identify["token"] == TOKEN
     assert fake_discord.identify["intents"] & discord.Intents(message_content=True).value
-    assert fake_discord.callbacks == [{"type": 5}]  # deferred "thinking", public
-    [followup] = fake_discord.followups
+    assert fake_discord.by_token["interaction-token"][0] == ("callback", {"type": 5})  # deferred "thinking", public
+    followup = fake_discord.by_token["interaction-token"][1][1]
     assert followup["allowed_mentions"] == {"parse": []}
     discord_schema("IncomingWebhookRequestPartial", followup)
     embed = discord.Embed.from_dict(followup["embeds"][0])
@@ -208,6 +235,15 @@ async def test_ask_through_a_real_client_defers_then_follows_up(fake_discord, fa
     assert paths.index(f"/interactions/{INTERACTION_ID}/interaction-token/callback") < paths.index(f"/webhooks/{APP_ID}/interaction-token")
     assert not any(method == "PUT" for method, _, _ in fake_discord.requests)  # never syncs on start-up
     assert ("ask", "Faut-il automatiser l'économie ? @everyone", "fr", ()) in fake_service.calls
+    # the button click: private "thinking" defer, then the verbatim quotes, privately
+    (_, defer), (_, sources) = fake_discord.by_token["tok-click"]
+    assert defer == {"type": 5, "data": {"flags": 64}}
+    assert sources["flags"] & 64 and sources["allowed_mentions"] == {"parse": []}
+    assert [f["value"] for f in sources["embeds"][0]["fields"]] == ["automatiser de larges pans de l'économie", "ce projet dystopique"]
+    discord_schema("IncomingWebhookRequestPartial", sources)
+    # autocomplete: choices from the debates in memory
+    [(_, auto)] = fake_discord.by_token["tok-auto"]
+    assert auto == {"type": 8, "data": {"choices": [{"name": "Faut-il automatiser l'économie ?", "value": "Faut-il automatiser l'économie ?"}]}}
 
 
 async def test_sync_commands_puts_the_translated_tree_to_one_guild(fake_discord, fake_service, discord_settings, discord_schema):

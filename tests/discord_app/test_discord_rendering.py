@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import discord
-import pytest
 
 from bot.core.models import (
     Answer, Argument, Article, Chunk, Citation, CounterResult, Debate, DebateSide, Fact, FactResult, Point, Quote, Side,

@@ -148,10 +148,21 @@ async def test_mention_in_someone_elses_thread_or_without_thread_permission_answ
     assert ch.send.await_args.kwargs["reference"] is denied
 
 
-async def test_a_core_failure_is_reported_without_pinging(cp_bot, fake_service):
+async def test_a_core_failure_is_reported_in_the_thread_without_pinging(cp_bot, fake_service, caplog):
     fake_service.fail_with = RuntimeError("boom")
     ch = channel()
     th = thread()
     await MentionsCog(cp_bot).on_message(message(f"<@{BOT_ID}> question ?", where=ch, new_thread=th))
-    kw = ch.send.await_args.kwargs
-    assert kw["allowed_mentions"].to_dict() == NONE and "Oups" in ch.send.await_args.args[0]
+    kw = th.send.await_args.kwargs
+    assert kw["allowed_mentions"].to_dict() == NONE and "Oups" in kw["content"]
+    ch.send.assert_not_called()
+    assert "boom" in caplog.text
+
+
+async def test_an_unexpected_failure_before_answering_is_reported_in_the_channel(cp_bot, fake_service):
+    ch = channel()
+    msg = message(f"<@{BOT_ID}> question ?", where=ch)
+    msg.create_thread = AsyncMock(side_effect=ValueError("unexpected"))
+    await MentionsCog(cp_bot).on_message(msg)
+    assert "Oups" in ch.send.await_args.args[0]
+    assert ch.send.await_args.kwargs["allowed_mentions"].to_dict() == NONE

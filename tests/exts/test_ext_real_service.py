@@ -93,7 +93,9 @@ async def test_english_question_gets_an_english_answer(real_bot, make_interactio
     it = make_interaction(real_bot, locale=discord.Locale.american_english)
     await cog.ask.callback(cog, it, question="Are the billions invested in Anthropic justified?")
     [kw] = sent(it)
-    assert "viewpoints" in (kw["embeds"][0].description or "") or kw["embeds"][0].fields
+    sources_button = kw["view"].children[0]
+    assert real_bot.answers.get(sources_button.key).lang == "en"
+    assert sources_button.item.label == "Sources" and kw["view"].children[1].item.label == "Counter-arguments"
 
 
 async def test_autocomplete_uses_the_real_debates(real_bot, make_interaction):

@@ -11,6 +11,7 @@ from bot.core.answering.citations import CitationBuilder
 from bot.core.answering.render import (
     debate_intro,
     diverge_notice,
+    factual_intro,
     no_answer_text,
     render_markdown,
     stance_label,
@@ -168,7 +169,7 @@ class ExtractiveComposer:
         label = pick(ctx.lang, "Ce que disent les sources", "What the sources say")
         side = Side(label=label, points=[
             Point(text=_excerpt(s, ctx.lang), citations=[cb.add(s.article_id, s.start, s.end)]) for s in chosen])
-        intro = pick(ctx.lang, "**Réponse factuelle**, d'après les articles de la base :", "**Factual answer**, according to the articles in the knowledge base:")
+        intro = factual_intro(ctx.lang)
         md = render_markdown(intro, [side], cb.citations, ctx.lang, notice=notice, heading_sides=False)
         return Answer(ctx.question, "factual", ctx.lang, md, [side], cb.citations, grounded=True, mode="extractive", notice=notice)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.answering.citations import CitationBuilder
-from bot.core.answering.render import debate_intro, no_answer_text, render_markdown
+from bot.core.answering.render import debate_intro, factual_intro, no_answer_text, render_markdown
 from bot.core.models import Answer, Passage, Point, Side
 
 
@@ -21,7 +21,7 @@ def draft_to_answer(draft, ctx, passages: list[Passage], articles: dict) -> Answ
     if kind == "no_answer" and not sides:
         text = no_answer_text(ctx.lang, ctx.question)
         return Answer(ctx.question, "no_answer", ctx.lang, text, [], [], grounded=True, mode="llm")
-    intro = debate_intro(ctx.lang, ctx.question, mapped=ctx.debate is not None) if kind == "debate" else ""
+    intro = debate_intro(ctx.lang, ctx.question, mapped=ctx.debate is not None) if kind == "debate" else factual_intro(ctx.lang)
     if draft.intro:
         intro = f"{intro}\n\n{draft.intro}".strip()
     md = render_markdown(intro, sides, cb.citations, ctx.lang, heading_sides=kind == "debate")

@@ -27,6 +27,10 @@ def debate_intro(lang: Lang, question: str, mapped: bool) -> str:
     return base
 
 
+def factual_intro(lang: Lang) -> str:
+    return pick(lang, "**Réponse factuelle**, d'après les articles de la base :", "**Factual answer**, according to the articles in the knowledge base:")
+
+
 def diverge_notice(lang: Lang) -> str:
     return pick(lang, "⚠️ Les sources divergent : chaque version est donnée avec sa source.",
                 "⚠️ The sources disagree: each version is given with its source.")
