@@ -36,6 +36,10 @@ class KnowledgeBase:
         self._synced = False
         self.generation = 0
 
+    @property
+    def is_ready(self) -> bool:
+        return self._synced
+
     # -- sync ------------------------------------------------------------------------
     def ensure_synced(self) -> SyncReport:
         with self._lock:

@@ -91,10 +91,14 @@ class Contrepoint:
         return next((d for d in self._ready_kb().debates if d.id == debate_id), None)
 
     def suggest_debates(self, text: str, limit: int = 25) -> list[Debate]:
-        """In-memory autocomplete over debate questions (no embedding, no I/O)."""
+        """In-memory autocomplete over debate questions: no embedding, no I/O, never blocks.
+        Returns [] while the knowledge base is not loaded yet (call ensure_ready first)."""
         from bot.core.answering.debate_match import suggest
 
-        return suggest(self._ready_kb().debates, text, limit=limit)
+        kb = self._kb
+        if kb is None or not kb.is_ready:
+            return []
+        return suggest(kb.debates, text, limit=limit)
 
     def articles(self) -> list[Article]:
         return list(self._ready_kb().articles)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any, Sequence
 
@@ -23,9 +22,6 @@ from bot.discord_app.views import answer_view
 log = logging.getLogger(__name__)
 
 DEBATE_VALUE_PREFIX = "debate:"  # autocomplete value for a debate whose question exceeds 100 characters
-AUTOCOMPLETE_TIMEOUT_S = 2.0
-
-
 def debate_question(debate: Debate, lang: Lang) -> str:
     return debate.question_en if lang == "en" and debate.question_en else debate.question
 
@@ -45,12 +41,10 @@ def ask_choices(debates: Sequence[Debate], lang: Lang) -> list[app_commands.Choi
 
 
 async def suggest(bot: Any, current: str, limit: int = CHOICES_MAX) -> list[Debate]:
-    """Debate suggestions from the core's in-memory index, bounded in time (autocomplete must
-    answer within 3 s, and must never wait behind a knowledge re-sync)."""
+    """Debate suggestions from the core's in-memory index. The core never blocks here (it returns
+    nothing while the knowledge base is not loaded yet), so autocomplete answers well within 3 s."""
     try:
-        return await asyncio.wait_for(
-            asyncio.to_thread(bot.service.suggest_debates, (current or "")[:200], limit), AUTOCOMPLETE_TIMEOUT_S
-        )
+        return bot.service.suggest_debates((current or "")[:200], limit)
     except Exception as exc:  # noqa: BLE001 - an autocomplete failure only means no suggestions
         log_failure("debate suggestions", exc)
         return []

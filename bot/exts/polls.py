@@ -434,10 +434,8 @@ class PollsCog(commands.Cog, name="Polls"):
     async def topic_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         service = self.bot.service
         try:
-            if current.strip():
-                debates = await self.bot.run_core(service.suggest_debates, current, AUTOCOMPLETE_LIMIT)
-            else:
-                debates = await self.bot.run_core(service.debates)
+            # In memory and never blocking: autocomplete must answer within 3 s, even during long answers.
+            debates = service.suggest_debates(current[:200], AUTOCOMPLETE_LIMIT)
         except Exception:
             log.exception("debate autocomplete failed")
             return []

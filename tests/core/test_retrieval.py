@@ -73,3 +73,14 @@ def test_is_hit_requires_overlap():
     assert is_hit(P, (("a", 150, 180),))
     assert not is_hit(P, (("a", 300, 400),))
     assert not is_hit(P, (("b", 150, 180),))
+
+
+def test_debate_suggestions_never_block_before_the_store_is_ready(shared_service):
+    from bot.core.service import Contrepoint
+
+    cold = Contrepoint(shared_service.settings, root=shared_service.root)
+    assert cold.suggest_debates("emploi") == []  # nothing loaded yet: answers at once, builds nothing
+    assert cold._kb is None
+    warm = shared_service.suggest_debates("emploi travailleurs")
+    assert warm and len(shared_service.suggest_debates("", limit=25)) <= 25
+    assert any("travailleurs" in d.question for d in warm)

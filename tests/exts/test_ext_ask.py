@@ -169,8 +169,7 @@ async def test_autocomplete_is_bounded_and_comes_from_memory(cp_bot, fake_servic
     assert not [c for c in fake_service.calls if c[0] in ("ask", "counter")]
 
 
-async def test_autocomplete_survives_a_failing_or_slow_core(cp_bot, fake_service, make_interaction, monkeypatch):
-    import bot.exts.ask as ask_module
+async def test_autocomplete_survives_a_failing_core(cp_bot, fake_service, make_interaction):
 
     def broken(text, limit=25):
         raise RuntimeError("index not ready")
@@ -178,16 +177,6 @@ async def test_autocomplete_survives_a_failing_or_slow_core(cp_bot, fake_service
     fake_service.suggest_debates = broken
     cog = AskCog(cp_bot)
     it = make_interaction(cp_bot, kind=discord.InteractionType.autocomplete)
-    assert await cog.ask_autocomplete(it, "x") == []  # type: ignore[attr-defined]
-
-    def slow(text, limit=25):
-        import time
-
-        time.sleep(0.5)
-        return many_debates(3)
-
-    fake_service.suggest_debates = slow
-    monkeypatch.setattr(ask_module, "AUTOCOMPLETE_TIMEOUT_S", 0.05)
     assert await cog.ask_autocomplete(it, "x") == []  # type: ignore[attr-defined]
 
 

@@ -5,6 +5,7 @@ Each test builds its own Contrepoint with its own chat model and LLM settings, o
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import logging
@@ -20,6 +21,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from pydantic import Field
 
 from bot.core.answering.llm_schema import ContrepointAnswer
+from bot.core.answering.pipeline import engine_for
 from bot.core.service import Contrepoint
 
 REPO = Path(__file__).resolve().parents[3]
@@ -80,6 +82,12 @@ def llm_service(shared_service, chat_model, **llm) -> Contrepoint:
     settings = base.model_copy(update={"llm": base.llm.model_copy(update=llm)})
     svc = Contrepoint(settings, root=REPO, chat_model=chat_model)
     svc._kb = shared_service.kb  # same synced knowledge base: no second store, no re-embedding
+    # Reuse the session engine's embedded debate index, stance model and sentence cache (slow to build);
+    # only the settings and the chat model differ.
+    engine = copy.copy(engine_for(shared_service))
+    engine.settings, engine._chat_model = settings, chat_model
+    svc._answer_engine, svc._answer_engine_key = engine, shared_service.kb.generation
+    assert engine_for(svc) is engine
     return svc
 
 
