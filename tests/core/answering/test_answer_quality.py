@@ -95,7 +95,8 @@ def evaluate(cases: list[dict], answer_for, article_for) -> QualityReport:
 
 def test_answer_quality_on_the_eval_set(shared_service):
     report = evaluate(CASES, lambda c: ask_once(shared_service, c["question"]), shared_service.article)
-    assert report.total == Counter({"debate": 20, "factual": 14, "no_answer": 12})
+    assert set(report.total) == {"debate", "factual", "no_answer"}
+    assert sum(report.total.values()) == len(CASES)
     assert report.problems() == [], report.summary()
 
 
