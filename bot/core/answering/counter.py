@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 
 from bot.core.answering.citations import CitationBuilder
 from bot.core.answering.lang import detect_lang

@@ -21,6 +21,7 @@ ENGLISH = {
     "invest": "investir investissement", "invested": "investi investissement", "investment": "investissement",
     "investments": "investissements", "investing": "investissant", "investor": "investisseur", "investors": "investisseurs",
     "billion": "milliards", "billions": "milliards", "million": "millions", "millions": "millions", "dollars": "dollars",
+    "buy": "racheter", "bought": "racheté", "acquire": "racheter", "acquired": "racheté", "acquisition": "racheté",
     "led": "responsable lancement", "lead": "responsable", "much": "combien", "amount": "montant", "sum": "somme", "sums": "sommes", "money": "argent fonds", "funds": "fonds",
     "funding": "financement fonds", "raise": "lever", "raised": "levé", "valuation": "valorisation", "stake": "participation",
     "minority": "minoritaire", "share": "participation", "shares": "actions", "board": "conseil d'administration",
@@ -39,6 +40,7 @@ ENGLISH = {
     "safety": "sécurité", "safe": "sécurisées", "reliable": "fiables", "founded": "fondée", "founders": "fondée",
     "started": "fondée", "start": "fondée", "created": "fondée", "wrong": "perturber risques", "switch": "changer",
     "moves": "changer", "move": "changer", "worth": "valorisation valent", "value": "valorisation", "valued": "valorisation",
+    "buy": "racheter", "bought": "racheté", "acquire": "racheter", "acquired": "racheté", "acquisition": "racheté",
     "led": "responsable lancement", "lead": "responsable", "much": "combien", "many": "combien", "paid": "versé versements", "expect": "prévoit anticipait", "expected": "anticipait",
     "partnerships": "partenariats", "partnership": "partenariat", "commercially": "commercialisé", "month": "mois",
     "cost": "coût dépenses", "giants": "géants", "labs": "startups laboratoires", "sectors": "pans secteurs",
@@ -65,7 +67,8 @@ ENGLISH = {
 SYNONYMS = {
     "combien": "montant milliards millions", "argent": "fonds financement", "emplois": "chômage travailleurs",
     "boulot": "emplois", "chomage": "emplois", "puces": "processeurs", "valorisation": "milliards",
-    "racheté": "acquisition prise contrôle", "rachat": "prise contrôle", "patron": "pdg ceo", "chef": "pdg ceo",
+    "racheté": "acquisition prise contrôle participation minoritaire", "racheter": "prise contrôle participation minoritaire",
+    "dirige": "pdg ceo", "dirigeant": "pdg ceo", "dirigeants": "pdg ceo", "rachat": "prise contrôle", "patron": "pdg ceo", "chef": "pdg ceo",
     "dit": "déclaré affirme", "direction": "contrôle conseil administration", "décider": "contrôle conseil",
     "valeur": "valorisation", "vaut": "valorisation", "fondateurs": "fondée", "fondé": "fondée", "créé": "fondée",
     "créée": "fondée", "inquiets": "inquiétudes", "dangers": "risques", "boss": "pdg ceo", "fonds": "financement",
@@ -84,14 +87,19 @@ _SYN = _folded_map(SYNONYMS)
 def expand(query: str, *, synonyms: bool = True) -> str:
     """Extra words (space-separated) to add to the lexical query with a reduced weight.
 
-    `synonyms=False` keeps only abbreviations and translations (used to tell whether a word is known)."""
+    Abbreviations and English words are translated first; synonyms then apply to the original
+    and translated words. `synonyms=False` keeps only the translations (used to tell whether a
+    word is known to the corpus)."""
+    words = [fold(w) for w in raw_words(query)]
     extra: list[str] = []
-    tables = (_ABBR, _EN, _SYN) if synonyms else (_ABBR, _EN)
-    for w in raw_words(query):
-        f = fold(w)
-        for table in tables:
+    for f in words:
+        for table in (_ABBR, _EN):
             if f in table:
                 extra.append(table[f])
+    if synonyms:
+        for f in words + [fold(w) for w in raw_words(" ".join(extra))]:
+            if f in _SYN:
+                extra.append(_SYN[f])
     return " ".join(extra)
 
 
