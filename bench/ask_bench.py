@@ -19,7 +19,6 @@ import pstats
 import random
 import resource
 import shutil
-import sys
 import tempfile
 import time
 from collections import defaultdict

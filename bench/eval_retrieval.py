@@ -23,7 +23,7 @@ def main() -> None:
     kb.ensure_synced()
     qs = load_eval(ROOT / "tests/eval/retrieval.yaml", {a.id: a for a in kb.articles})
     for mode in ("bm25", "dense", "hybrid"):
-        res = evaluate(lambda q, k: kb.search(q, k=k, mode=mode), qs, k=5)
+        res = evaluate(lambda q, k, mode=mode: kb.search(q, k=k, mode=mode), qs, k=5)
         misses = res.pop("misses")
         print(mode, json.dumps({k: {m: round(v, 3) for m, v in d.items()} for k, d in res.items()}))
         if args.misses:

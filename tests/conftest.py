@@ -18,8 +18,20 @@ import discord
 import pytest
 
 from bot.core.models import (
-    Answer, Article, Chunk, Citation, CounterResult, Debate, DebateSide, Argument, Fact, FactResult,
-    Point, Quote, Side, SyncReport,
+    Answer,
+    Argument,
+    Article,
+    Chunk,
+    Citation,
+    CounterResult,
+    Debate,
+    DebateSide,
+    Fact,
+    FactResult,
+    Point,
+    Quote,
+    Side,
+    SyncReport,
 )
 from bot.settings import Settings
 

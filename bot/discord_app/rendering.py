@@ -25,6 +25,7 @@ from bot.core.models import (
     Point,
 )
 from bot.discord_app.limits import (
+    AUTHOR_NAME_MAX,
     CONTENT_MAX,
     EMBED_DESCRIPTION_MAX,
     EMBED_FIELDS_MAX,
@@ -33,7 +34,6 @@ from bot.discord_app.limits import (
     FIELD_NAME_MAX,
     FIELD_VALUE_MAX,
     FOOTER_MAX,
-    AUTHOR_NAME_MAX,
     MESSAGE_EMBEDS_MAX,
     dlen,
     single_line,

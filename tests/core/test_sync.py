@@ -5,8 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.knowledge_base import KnowledgeBase
-
 
 def write(folder: Path, name: str, text: str) -> Path:
     p = folder / "articles" / name

@@ -7,7 +7,19 @@ import re
 import discord
 
 from bot.core.models import (
-    Answer, Argument, Article, Chunk, Citation, CounterResult, Debate, DebateSide, Fact, FactResult, Point, Quote, Side,
+    Answer,
+    Argument,
+    Article,
+    Chunk,
+    Citation,
+    CounterResult,
+    Debate,
+    DebateSide,
+    Fact,
+    FactResult,
+    Point,
+    Quote,
+    Side,
 )
 from bot.discord_app import rendering
 from bot.discord_app.limits import FIELD_VALUE_MAX, dlen

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 from jsonschema.exceptions import ValidationError
-
-import importlib.util
 
 HERE = Path(__file__).resolve().parent
 VENDORED = HERE.parent / "data" / "discord_schemas.json"

@@ -9,9 +9,9 @@ import discord
 import pytest
 
 from bot.core.service import Contrepoint
+from bot.discord_app import views
 from bot.discord_app.client import ContrepointBot
 from bot.discord_app.rendering import message_problems
-from bot.discord_app import views
 from bot.exts.ask import AskCog
 from bot.exts.counter import CounterCog
 from bot.exts.debate import DebateCog

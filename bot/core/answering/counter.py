@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from bot.core.answering.citations import CitationBuilder
 from bot.core.answering.lang import detect_lang
 from bot.core.answering.render import render_markdown
