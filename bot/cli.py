@@ -207,7 +207,7 @@ def run(app: AppContext) -> None:
     if secrets.discord_token is None:
         raise click.ClickException(
             "DISCORD_TOKEN is not set. Create an application at https://discord.com/developers/applications, "
-            "open Bot > Reset Token, then put DISCORD_TOKEN=... in .env (see README, 'Discord setup'). "
+            "open Bot > Reset Token, then put DISCORD_TOKEN=... in .env (step by step: docs/discord.md). "
             "To try the bot without Discord: contrepoint console"
         )
     run_bot(app.service(), app.settings, secrets)
@@ -222,7 +222,7 @@ def sync(app: AppContext, guild_id: int | None) -> None:
 
     secrets = app.secrets()
     if secrets.discord_token is None:
-        raise click.ClickException("DISCORD_TOKEN is not set (see README, 'Discord setup').")
+        raise click.ClickException("DISCORD_TOKEN is not set: put DISCORD_TOKEN=... in .env (step by step: docs/discord.md).")
     count = sync_commands(app.service(ready=False), app.settings, secrets, guild_id=guild_id)
     click.echo(f"synced {count} commands " + (f"to guild {guild_id}" if guild_id else "globally"))
 
