@@ -71,7 +71,11 @@ def machine_info() -> dict:
             pkgs[name] = version(name)
         except PackageNotFoundError:
             pkgs[name] = "-"
-    return {"nproc": os.cpu_count(), "cpu": cpu, "ram": ram, "python": platform.python_version(),
+    try:
+        rev = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    except OSError:
+        rev = "?"
+    return {"git": rev, "nproc": os.cpu_count(), "cpu": cpu, "ram": ram, "python": platform.python_version(),
             "platform": platform.platform(), "packages": pkgs, "loadavg": os.getloadavg()}
 
 
@@ -140,7 +144,7 @@ def worker(args) -> dict:
     timer = PhaseTimer()
     timer.wrap(kb, "_embed", "embed")
     timer.wrap(kb, "_install", "index (BM25 build)")
-    timer.wrap(kb.store, "add_chunks", "chroma add")
+    timer.wrap(kb.store, "add_articles", "chroma add")
     timer.wrap(kb.store, "save_manifest", "manifest save")
     timer.wrap(kb.store, "save_snapshot", "snapshot save")
     original_load, original_chunk = kb_module.load_articles, kb_module.chunk_article
@@ -306,7 +310,7 @@ def markdown(results: list[dict], info: dict) -> str:
         ph = r["ingest_phases_s"]
         lines.append(f"| {r['label']} | {r['backend']} | {_f(r['ingest_s'], 2)} | " + " | ".join(_f(ph.get(p, 0.0), 2) for p in PHASES) + " |")
     lines += ["", "### Targets", ""] + [f"- {t}" for t in targets(results)]
-    lines += ["", f"Load average (1/5/15 min) at start: {' '.join(f'{x:.2f}' for x in info['loadavg'])}; "
+    lines += ["", f"Code: `{info['git']}`. Load average (1/5/15 min) at start: {' '.join(f'{x:.2f}' for x in info['loadavg'])}; "
               f"per run start/end: " + "; ".join(f"{r['label']}/{r['backend']} {r['loadavg_start'][0]:.2f}->{r['loadavg_end'][0]:.2f}" for r in results)]
     return "\n".join(lines)
 
@@ -347,6 +351,7 @@ def main() -> None:
     ap.add_argument("--corpus-dir", type=Path, default=None, help="where to write the synthetic corpus (default: a temp folder)")
     ap.add_argument("--reps", type=int, default=5, help="timed repetitions of every eval question")
     ap.add_argument("--no-hashing", action="store_true", help="skip the hashing-embedder comparison")
+    ap.add_argument("--only-synthetic", action="store_true", help="skip the five-article runs")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw results here")
     ap.add_argument("--profile", action="store_true", help="cProfile the ingest and the hybrid query loop")
     ap.add_argument("--profile-out", type=Path, default=None)
@@ -367,8 +372,8 @@ def main() -> None:
         return
 
     info = machine_info()
-    results = [run_worker("5 articles", ROOT / "knowledge", "use", args)]
-    if not args.no_hashing:
+    results = [] if args.only_synthetic else [run_worker("5 articles", ROOT / "knowledge", "use", args)]
+    if not args.no_hashing and not args.only_synthetic:
         results.append(run_worker("5 articles", ROOT / "knowledge", "hashing", args))
     if args.articles > 0:
         from synthetic_corpus import build

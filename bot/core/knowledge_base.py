@@ -18,6 +18,37 @@ from bot.core.retrieval.store import ChromaStore
 log = logging.getLogger(__name__)
 
 
+GROUP_CHUNKS = 512  # articles are embedded and written in groups of about this many chunks
+
+
+def _groups(articles: list[Article], chunks: dict[str, list[Chunk]], size: int):
+    group, n = [], 0
+    for art in articles:
+        group.append(art)
+        n += len(chunks[art.id])
+        if n >= size:
+            yield group
+            group, n = [], 0
+    if group:
+        yield group
+
+
+class _ManifestSaver:
+    """Saves the manifest at most every `interval` seconds during a sync (it grows with the corpus)."""
+
+    def __init__(self, store: ChromaStore, manifest: dict, interval: float = 2.0):
+        self.store, self.manifest, self.interval = store, manifest, interval
+        self.dirty = False
+        self._last = time.monotonic()
+
+    def maybe_save(self) -> None:
+        self.dirty = True
+        if time.monotonic() - self._last >= self.interval:
+            self.store.save_manifest(self.manifest)
+            self._last = time.monotonic()
+            self.dirty = False
+
+
 class KnowledgeBase:
     def __init__(self, settings, *, root: Path, embedder=None):
         self.settings = settings
@@ -63,13 +94,16 @@ class KnowledgeBase:
             if not self.folder.is_dir():
                 report.problems.append(f"{self.folder}: knowledge folder not found (run from the project root or set knowledge.dir)")
             manifest = self.store.load_manifest()
-            if not self.store.consistent(manifest):
-                if manifest["articles"] or not manifest.get("valid", True):
-                    log.warning("store and manifest disagree; rebuilding the collection")
+            if not manifest.get("valid", True):
+                log.warning("manifest unusable (format, chunking or model changed); rebuilding the collection")
                 self.store.drop()
                 manifest = self.store._empty_manifest()
                 report.rebuilt = True
+            elif not self.store.consistent(manifest):
+                fixed = self.store.reconcile(manifest)  # e.g. an interrupted ingest, or a damaged collection
+                log.warning("store and manifest disagreed; reconciled %d article(s)", fixed)
             known = manifest["articles"]
+            saver = _ManifestSaver(self.store, manifest)
             current = {a.id: a for a in loaded.articles}
             broken_sources = {p.path for p in loaded.problems}
             kept: dict[str, Article] = {}
@@ -86,31 +120,31 @@ class KnowledgeBase:
                 self.store.delete_snapshot(art_id)
                 del known[art_id]
                 report.removed += 1
-                self.store.save_manifest(manifest)
+                saver.maybe_save()
             todo = [a for a in loaded.articles if known.get(a.id, {}).get("hash") != a.content_hash]
             progress.start(len(todo), "embedding")
-            chunks_by_article: dict[str, list[Chunk]] = {}
-            for art in loaded.articles:
-                chunks_by_article[art.id] = chunk_article(art, max_chars=self.settings.chunking.max_chars, overlap_sentences=self.settings.chunking.overlap_sentences)
-            for art in todo:
-                chunks = chunks_by_article[art.id]
-                if art.id in known:
-                    self.store.delete_article(art.id)
-                    report.updated += 1
-                else:
-                    report.added += 1
-                vectors = self._embed([c.text for c in chunks])
-                self.store.add_chunks(art, chunks, vectors)
-                self.store.save_snapshot(art)
-                known[art.id] = {"hash": art.content_hash, "source": art.source, "chunk_ids": [c.id for c in chunks]}
-                self.store.save_manifest(manifest)  # progress survives an interruption
-                report.embedded += len(chunks)
-                progress.advance(1)
+            chunks_by_article = {art.id: self._chunk(art) for art in loaded.articles}
+            for group in _groups(todo, chunks_by_article, GROUP_CHUNKS):
+                for art in group:
+                    if art.id in known:
+                        self.store.delete_article(art.id)
+                        report.updated += 1
+                    else:
+                        report.added += 1
+                items = [(art, chunks_by_article[art.id]) for art in group]
+                vectors = self._embed([c.text for _, chunks in items for c in chunks])
+                self.store.add_articles(items, vectors)
+                for art, chunks in items:
+                    self.store.save_snapshot(art)
+                    known[art.id] = {"hash": art.content_hash, "source": art.source, "chunk_ids": [c.id for c in chunks]}
+                    report.embedded += len(chunks)
+                saver.maybe_save()  # progress survives an interruption (reconciled on the next run)
+                progress.advance(len(group))
             progress.done()
             report.unchanged = len(loaded.articles) - len(todo)
             for art_id, art in kept.items():
-                chunks_by_article[art_id] = chunk_article(art, max_chars=self.settings.chunking.max_chars, overlap_sentences=self.settings.chunking.overlap_sentences)
-            if report.changed or not self.store.manifest_path.exists():
+                chunks_by_article[art_id] = self._chunk(art)
+            if report.changed or saver.dirty or not self.store.manifest_path.exists():
                 self.store.save_manifest(manifest)
             all_articles = loaded.articles + list(kept.values())
             self._install(all_articles, chunks_by_article)
@@ -122,6 +156,10 @@ class KnowledgeBase:
             self.generation += 1
             log.info("knowledge sync: %s", report.summary())
             return report
+
+    def _chunk(self, art: Article) -> list[Chunk]:
+        c = self.settings.chunking
+        return chunk_article(art, max_chars=c.max_chars, overlap_sentences=c.overlap_sentences)
 
     def _embed(self, texts: list[str]):
         import numpy as np

@@ -101,14 +101,35 @@ def test_switching_embedding_model_reindexes(folder, hashing_kb_factory, tmp_pat
     assert "hashing-256" in b.store.collection.metadata["embedding_model"]
 
 
-def test_store_out_of_sync_with_manifest_is_rebuilt(folder, hashing_kb_factory):
+def test_collection_damaged_behind_the_manifest_is_reconciled(folder, hashing_kb_factory):
     kb = hashing_kb_factory(folder)
     kb.sync()
     kb.store.collection.delete(where={"article_id": "alpha"})  # someone damaged the collection
     fresh = hashing_kb_factory(folder)
     r = fresh.sync()
-    assert r.rebuilt and r.added == 2
+    assert (r.added, r.unchanged) == (1, 1) and r.embedded == len(fresh.chunks_of("alpha"))
     assert fresh.search("Trainium", k=1)[0].article_id == "alpha"
+
+
+def test_interrupted_ingest_leaves_no_orphan_vectors(folder, hashing_kb_factory):
+    kb = hashing_kb_factory(folder)
+    kb.sync()
+    import numpy as np
+
+    kb.store.collection.add(ids=["ghost:0:x"], embeddings=np.ones((1, 512), dtype=np.float32),
+                            documents=["half-written"], metadatas=[{"article_id": "ghost"}])
+    fresh = hashing_kb_factory(folder)
+    r = fresh.sync()
+    assert r.embedded == 0 and r.unchanged == 2
+    assert fresh.store.collection.get(ids=["ghost:0:x"])["ids"] == []
+    assert fresh.store.collection.count() == sum(len(fresh.chunks_of(a)) for a in ("alpha", "beta"))
+
+
+def test_chunking_change_rebuilds(folder, hashing_kb_factory, tmp_path):
+    data = tmp_path / "d"
+    hashing_kb_factory(folder, data_dir=data).sync()
+    r = hashing_kb_factory(folder, data_dir=data, chunking={"max_chars": 200}).sync()
+    assert r.rebuilt and r.added == 2
 
 
 def test_corrupted_store_is_moved_aside_and_rebuilt(folder, hashing_kb_factory, tmp_path):

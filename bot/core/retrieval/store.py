@@ -150,6 +150,26 @@ class ChromaStore:
         expected = sum(len(a["chunk_ids"]) for a in manifest["articles"].values())
         return manifest.get("valid", True) and self.collection.count() == expected
 
+    def reconcile(self, manifest: dict) -> int:
+        """Make the manifest and the collection agree: delete vectors the manifest does not know,
+        forget articles whose vectors are missing (the next sync re-embeds them). Returns how many
+        articles were affected."""
+        stored = set(self.collection.get(include=[])["ids"])
+        known = {cid for a in manifest["articles"].values() for cid in a["chunk_ids"]}
+        orphans = list(stored - known)
+        for i in range(0, len(orphans), 5000):
+            self.collection.delete(ids=orphans[i:i + 5000])
+        affected = {cid.split(":", 1)[0] for cid in orphans}
+        for art_id, entry in list(manifest["articles"].items()):
+            if not set(entry["chunk_ids"]) <= stored:
+                partial = [c for c in entry["chunk_ids"] if c in stored]
+                if partial:
+                    self.collection.delete(ids=partial)
+                del manifest["articles"][art_id]
+                affected.add(art_id)
+        self.save_manifest(manifest)
+        return len(affected)
+
     # -- snapshots: last good version of each article, so a broken file loses nothing --
     def save_snapshot(self, article: Article) -> None:
         data = {k: getattr(article, k) for k in ("id", "title", "body", "source", "language", "outlet", "published", "content_hash")}
@@ -168,17 +188,19 @@ class ChromaStore:
         (self.snapshot_dir / f"{article_id}.json").unlink(missing_ok=True)
 
     # -- vectors --------------------------------------------------------------------
-    def add_chunks(self, article: Article, chunks: list[Chunk], vectors: np.ndarray) -> None:
-        if not chunks:
+    def add_articles(self, items: list[tuple[Article, list[Chunk]]], vectors: np.ndarray) -> None:
+        """Upsert the chunks of several articles in one call; `vectors` rows follow the chunks in order."""
+        rows = [(art, c) for art, chunks in items for c in chunks]
+        if not rows:
             return
         self.collection.upsert(
-            ids=[c.id for c in chunks],
+            ids=[c.id for _, c in rows],
             embeddings=np.asarray(vectors, dtype=np.float32),
-            documents=[c.text for c in chunks],
+            documents=[c.text for _, c in rows],
             metadatas=[
                 {"article_id": c.article_id, "chunk_index": c.index, "start": c.start, "end": c.end,
-                 "title": article.title, "source": article.source, "content_hash": article.content_hash}
-                for c in chunks
+                 "title": art.title, "source": art.source, "content_hash": art.content_hash}
+                for art, c in rows
             ],
         )
 
