@@ -123,7 +123,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description="End-to-end ask latency (extractive mode).")
     ap.add_argument("--knowledge", type=Path, default=ROOT / "knowledge", help="knowledge folder (default: knowledge/)")
     ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--profile", type=Path, nargs="?", const=ROOT / "bench" / "ask_profile.txt", default=None,
+    ap.add_argument("--profile", type=Path, nargs="?", const=Path(tempfile.gettempdir()) / "contrepoint-ask-profile.txt", default=None,
                     help="cProfile the timed loop and write the stats here")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
@@ -132,6 +132,8 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(r, indent=1, ensure_ascii=False), encoding="utf-8")
     print(markdown(r))
+    if args.profile:
+        print(f"\n(profile written to {args.profile})")
 
 
 if __name__ == "__main__":

@@ -248,7 +248,7 @@ def run_worker(label: str, knowledge: Path, backend: str, args) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--label", label, "--knowledge", str(knowledge),
            "--data-dir", str(data_dir), "--backend", backend, "--reps", str(args.reps)]
     if args.profile:
-        cmd += ["--profile", "--profile-out", str(args.profile_out or (ROOT / "bench" / "profile.txt"))]
+        cmd += ["--profile", "--profile-out", str(args.profile_out or Path(tempfile.gettempdir()) / "contrepoint-retrieval-profile.txt")]
     print(f"[bench] {label} ({backend}) ...", file=sys.stderr, flush=True)
     t = time.perf_counter()
     try:
