@@ -12,7 +12,7 @@ from bot.core.knowledge.chunking import chunk_article
 from bot.core.knowledge.problems import Problem
 from bot.core.models import Article, Chunk, Debate, Fact, Passage, SyncReport
 from bot.core.progress import NullProgress
-from bot.core.retrieval.embeddings import build_embedder
+from bot.core.retrieval.embeddings import QueryCache, build_embedder
 from bot.core.retrieval.store import ChromaStore
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class KnowledgeBase:
         self.settings = settings
         self.root = Path(root)
         self.folder = Path(settings.knowledge.dir)
-        self.embedder = embedder or build_embedder(settings.embeddings)
+        self.embedder = QueryCache(embedder or build_embedder(settings.embeddings))
         fingerprint = {"max_chars": settings.chunking.max_chars, "overlap": settings.chunking.overlap_sentences}
         self.store = ChromaStore(settings.store, self.embedder.name, fingerprint)
         self._lock = threading.RLock()
@@ -65,6 +65,9 @@ class KnowledgeBase:
         self._chunks: dict[str, list[Chunk]] = {}
         self._retriever = None
         self._synced = False
+        self._file_cache: dict = {}
+        self._chunk_cache: dict[str, list[Chunk]] = {}  # content hash -> chunks
+        self._installed_key = None
         self.generation = 0
 
     @property
@@ -89,7 +92,7 @@ class KnowledgeBase:
         t0 = time.perf_counter()
         with self._lock:
             report = SyncReport()
-            loaded = load_articles(self.folder, self.root)
+            loaded = load_articles(self.folder, self.root, self._file_cache)
             report.problems = [str(p) for p in loaded.problems]
             if not self.folder.is_dir():
                 report.problems.append(f"{self.folder}: knowledge folder not found (run from the project root or set knowledge.dir)")
@@ -147,19 +150,30 @@ class KnowledgeBase:
             if report.changed or saver.dirty or not self.store.manifest_path.exists():
                 self.store.save_manifest(manifest)
             all_articles = loaded.articles + list(kept.values())
-            self._install(all_articles, chunks_by_article)
-            self.problems = list(loaded.problems)
-            self._load_curated(report)
+            self._chunk_cache = {a.content_hash: chunks_by_article[a.id] for a in all_articles}
+            key = self._state_key(all_articles)
+            if key != self._installed_key:  # a re-sync with nothing changed keeps the built indexes
+                self._install(all_articles, chunks_by_article)
+                self.problems = list(loaded.problems)
+                self._load_curated(report)
+                self._installed_key = key
+                self.generation += 1
+            else:
+                self.problems = list(loaded.problems) + self._curated_problems
+                report.problems += [str(p) for p in self._curated_problems]
             report.chunks = sum(len(v) for v in chunks_by_article.values())
             report.seconds = time.perf_counter() - t0
             self._synced = True
-            self.generation += 1
             log.info("knowledge sync: %s", report.summary())
             return report
 
     def _chunk(self, art: Article) -> list[Chunk]:
-        c = self.settings.chunking
-        return chunk_article(art, max_chars=c.max_chars, overlap_sentences=c.overlap_sentences)
+        chunks = self._chunk_cache.get(art.content_hash)
+        if chunks is None:
+            c = self.settings.chunking
+            chunks = chunk_article(art, max_chars=c.max_chars, overlap_sentences=c.overlap_sentences)
+            self._chunk_cache[art.content_hash] = chunks
+        return chunks
 
     def _embed(self, texts: list[str]):
         import numpy as np
@@ -167,6 +181,16 @@ class KnowledgeBase:
         bs = self.settings.embeddings.batch_size
         parts = [self.embedder.embed_documents(texts[i:i + bs]) for i in range(0, len(texts), bs)]
         return np.concatenate(parts) if parts else np.zeros((0, 1), dtype=np.float32)
+
+    def _state_key(self, articles: list[Article]) -> tuple:
+        curated = []
+        for name in ("debates.yaml", "facts.yaml"):
+            try:
+                st = (self.folder / name).stat()
+                curated.append((name, st.st_mtime_ns, st.st_size))
+            except OSError:
+                curated.append((name, None, None))
+        return tuple(sorted((a.id, a.content_hash, a.source) for a in articles)) + tuple(curated)
 
     def _install(self, articles: list[Article], chunks_by_article: dict[str, list[Chunk]]) -> None:
         from bot.core.retrieval.hybrid import HybridRetriever
@@ -183,7 +207,8 @@ class KnowledgeBase:
         debates, problems = load_debates(self.folder / "debates.yaml", self._by_id, self.root)
         facts, fact_problems = load_facts(self.folder / "facts.yaml", self._by_id, self.root)
         self.debates, self.facts = debates, facts
-        self.problems += problems + fact_problems
+        self._curated_problems = problems + fact_problems
+        self.problems += self._curated_problems
         report.problems += [str(p) for p in problems + fact_problems]
 
     # -- queries ---------------------------------------------------------------------

@@ -151,3 +151,25 @@ def test_missing_folder_is_reported(tmp_path, hashing_kb_factory):
     r = kb.sync()
     assert any("knowledge folder not found" in p for p in r.problems)
     assert kb.search("anything", k=3) == []
+
+
+def test_resync_with_nothing_changed_reuses_files_and_indexes(folder, hashing_kb_factory):
+    kb = hashing_kb_factory(folder)
+    kb.sync()
+    retriever, generation = kb._retriever, kb.generation
+    r = kb.sync()
+    assert not r.changed and r.embedded == 0
+    assert kb._retriever is retriever and kb.generation == generation  # nothing rebuilt
+    (folder / "debates.yaml").write_text("debates: []\n", encoding="utf-8")
+    kb.sync()
+    assert kb.generation == generation + 1  # a curated file changed: reloaded
+
+
+def test_query_embeddings_are_cached(folder, hashing_kb_factory):
+    kb = hashing_kb_factory(folder)
+    calls = []
+    inner = kb.embedder.inner.embed_query
+    kb.embedder.inner.embed_query = lambda t: calls.append(t) or inner(t)
+    a = kb.embedder.embed_query("même question")
+    b = kb.embedder.embed_query("même question")
+    assert calls == ["même question"] and a is b and not a.flags.writeable

@@ -130,17 +130,26 @@ def parse_article(path: Path, raw: bytes, source: str) -> Article:
     )
 
 
-def load_articles(folder: Path, root: Path) -> LoadResult:
+def load_articles(folder: Path, root: Path, cache: dict | None = None) -> LoadResult:
     """Load every article; bad files are reported, never blocking good ones.
 
-    Duplicate ids/titles: the first file (sorted by path) wins, later ones are reported."""
+    Duplicate ids/titles: the first file (sorted by path) wins, later ones are reported.
+    `cache` (path -> (mtime_ns, size, Article)), kept by the caller between runs, skips
+    re-reading files whose size and modification time did not change."""
     result = LoadResult()
     by_id: dict[str, str] = {}
     by_title: dict[str, str] = {}
+    fresh_cache: dict = {}
     for path in article_files(folder):
         source = _relative(path, root)
         try:
-            article = parse_article(path, path.read_bytes(), source)
+            st = path.stat()
+            hit = cache.get(path) if cache is not None else None
+            if hit is not None and hit[:2] == (st.st_mtime_ns, st.st_size):
+                article = hit[2]
+            else:
+                article = parse_article(path, path.read_bytes(), source)
+            fresh_cache[path] = (st.st_mtime_ns, st.st_size, article)
         except ArticleError as exc:
             result.problems.append(Problem(source, str(exc)))
             continue
@@ -157,6 +166,9 @@ def load_articles(folder: Path, root: Path) -> LoadResult:
         by_id[article.id] = source
         by_title[title_key] = source
         result.articles.append(article)
+    if cache is not None:
+        cache.clear()
+        cache.update(fresh_cache)
     return result
 
 

@@ -33,24 +33,31 @@ def raw_words(text: str) -> list[str]:
     return _TOKEN.findall(text.lower().replace("’", "'"))
 
 
+@lru_cache(maxsize=200_000)
+def _word_term(w: str) -> str | None:
+    f = fold(w)
+    if f in STOPWORDS or (len(f) < 2 and not f.isdigit()):
+        return None
+    return stem(w)
+
+
+@lru_cache(maxsize=200_000)
+def _word_grams(w: str) -> tuple[str, ...]:
+    f = fold(w)
+    if f in STOPWORDS or len(f) < 3:
+        return ()
+    padded = f"<{f}>"
+    return tuple(padded[i:i + 3] for i in range(len(padded) - 2))
+
+
 def word_terms(text: str) -> list[str]:
     """Stemmed, accent-folded content words."""
-    out = []
-    for w in raw_words(text):
-        f = fold(w)
-        if f in STOPWORDS or (len(f) < 2 and not f.isdigit()):
-            continue
-        out.append(stem(w))
-    return out
+    return [t for t in map(_word_term, raw_words(text)) if t]
 
 
-def ngram_terms(text: str, n: int = 3) -> list[str]:
-    """Character n-grams of folded content words, with boundary marks (typo tolerance)."""
-    out = []
+def ngram_terms(text: str) -> list[str]:
+    """Character trigrams of folded content words, with boundary marks (typo tolerance)."""
+    out: list[str] = []
     for w in raw_words(text):
-        f = fold(w)
-        if f in STOPWORDS or len(f) < 3:
-            continue
-        padded = f"<{f}>"
-        out.extend(padded[i:i + n] for i in range(len(padded) - n + 1))
+        out.extend(_word_grams(w))
     return out

@@ -103,6 +103,35 @@ class LangChainEmbedder:
         return _normalise(np.array(self._emb.embed_query(text), dtype=np.float32)[None, :])[0]
 
 
+class QueryCache:
+    """Wraps an embedder so that the same query text is embedded once (the ask pipeline looks
+    a question up several times: retrieval, debate matching, sentence scoring)."""
+
+    def __init__(self, inner: Embedder, size: int = 512):
+        from collections import OrderedDict
+
+        self.inner, self.name, self._size = inner, inner.name, size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            hit = self._cache.get(text)
+            if hit is not None:
+                self._cache.move_to_end(text)
+                return hit
+        vec = self.inner.embed_query(text)
+        vec.setflags(write=False)
+        with self._lock:
+            self._cache[text] = vec
+            while len(self._cache) > self._size:
+                self._cache.popitem(last=False)
+        return vec
+
+
 _PROVIDERS = {
     # backend: (module, class, extra, default model)
     "openai": ("langchain_openai", "OpenAIEmbeddings", "openai", "text-embedding-3-small"),

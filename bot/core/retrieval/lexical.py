@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Callable, Sequence
 
 import numpy as np
@@ -14,28 +13,40 @@ class BM25Index:
         self.analyzer = analyzer
         self.k1, self.b = k1, b
         self.n_docs = 0
-        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._postings: dict[str, tuple[int, int]] = {}  # term -> slice of _docs/_weights
+        self._docs = np.zeros(0, dtype=np.int32)
+        self._weights = np.zeros(0, dtype=np.float32)
         self._idf: dict[str, float] = {}
 
     def build(self, texts: Sequence[str]) -> "BM25Index":
-        docs = [Counter(self.analyzer(t)) for t in texts]
-        self.n_docs = len(docs)
-        lengths = np.array([sum(d.values()) for d in docs], dtype=np.float32)
-        avg = float(lengths.mean()) if len(docs) else 1.0
-        raw: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for i, d in enumerate(docs):
-            for term, tf in d.items():
-                raw[term].append((i, tf))
-        k1, b = self.k1, self.b
-        self._postings.clear()
-        self._idf.clear()
-        for term, plist in raw.items():
-            idx = np.fromiter((p[0] for p in plist), dtype=np.int32, count=len(plist))
-            tf = np.fromiter((p[1] for p in plist), dtype=np.float32, count=len(plist))
-            norm = k1 * (1 - b + b * lengths[idx] / max(avg, 1e-6))
-            self._postings[term] = (idx, tf * (k1 + 1) / (tf + norm))
-            df = len(plist)
-            self._idf[term] = math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
+        """Vectorised build: one pass of Python per (document, distinct term), the rest in numpy."""
+        vocab: dict[str, int] = {}
+        term_ids: list[int] = []
+        tfs: list[int] = []
+        doc_lens: list[int] = []
+        per_doc: list[int] = []
+        for t in texts:
+            c = Counter(self.analyzer(t))
+            term_ids.extend(vocab.setdefault(term, len(vocab)) for term in c)
+            tfs.extend(c.values())
+            per_doc.append(len(c))
+            doc_lens.append(sum(c.values()))
+        self.n_docs = len(texts)
+        tids = np.asarray(term_ids, dtype=np.int64)
+        docs = np.repeat(np.arange(self.n_docs, dtype=np.int32), per_doc)
+        tf = np.asarray(tfs, dtype=np.float32)
+        lengths = np.asarray(doc_lens, dtype=np.float32)
+        avg = float(lengths.mean()) if self.n_docs else 1.0
+        order = np.argsort(tids, kind="stable")
+        tids, docs, tf = tids[order], docs[order], tf[order]
+        norm = self.k1 * (1 - self.b + self.b * lengths[docs] / max(avg, 1e-6))
+        self._docs = docs
+        self._weights = tf * (self.k1 + 1) / (tf + norm)
+        df = np.bincount(tids, minlength=len(vocab))
+        bounds = np.concatenate(([0], np.cumsum(df)))
+        idf = np.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
+        self._postings = {term: (int(bounds[i]), int(bounds[i + 1])) for term, i in vocab.items()}
+        self._idf = {term: float(idf[i]) for term, i in vocab.items()}
         return self
 
     def __contains__(self, term: str) -> bool:
@@ -50,8 +61,8 @@ class BM25Index:
         for term, weight in weighted_terms.items():
             posting = self._postings.get(term)
             if posting is not None:
-                idx, w = posting
-                out[idx] += weight * self._idf[term] * w
+                a, b = posting
+                out[self._docs[a:b]] += weight * self._idf[term] * self._weights[a:b]
         return out
 
     def query_terms(self, text: str, weight: float = 1.0) -> dict[str, float]:
