@@ -11,12 +11,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.models import Answer, Debate, Lang
-from bot.core.text_guard import InputError, clean_user_text
-from bot.discord_app.limits import CHOICE_VALUE_MAX, CHOICES_MAX, choice_text, dlen, enforce_cooldown
+from bot.discord_app.limits import CHOICE_VALUE_MAX, CHOICES_MAX, choice_text, dlen
 from bot.discord_app.recall import remember
 from bot.discord_app.rendering import render_answer
-from bot.discord_app.replies import log_failure, reply_ephemeral, send_followups
-from bot.discord_app.strings import input_error_text, interaction_lang
+from bot.discord_app.replies import log_failure, send_followups
+from bot.discord_app.requests import open_request
+from bot.discord_app.strings import interaction_lang
 from bot.discord_app.views import answer_view
 
 log = logging.getLogger(__name__)
@@ -70,15 +70,10 @@ class AskCog(commands.Cog, name="Ask"):
     async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 1000]) -> None:
         """Ask a debate question: sourced answers from several sides"""
         bot = self.bot
-        lang = interaction_lang(interaction.locale, bot.settings.language)
-        try:
-            text = clean_user_text(question)
-        except InputError as exc:
-            await reply_ephemeral(interaction, input_error_text(lang, exc))
+        opened = await open_request(bot, interaction, question, cooldown=True)
+        if opened is None:
             return
-        if not await enforce_cooldown(interaction, bot.limiter, lang):
-            return
-        await interaction.response.defer(thinking=True)
+        text, lang = opened
         if text.startswith(DEBATE_VALUE_PREFIX):
             debate = await bot.run_core(bot.service.debate, text[len(DEBATE_VALUE_PREFIX):])
             if debate is not None:

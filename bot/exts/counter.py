@@ -8,12 +8,10 @@ import discord
 from discord import app_commands, ui
 from discord.ext import commands
 
-from bot.core.text_guard import InputError, clean_user_text
-from bot.discord_app.limits import enforce_cooldown
 from bot.discord_app.recall import remember
 from bot.discord_app.rendering import group_messages, render_counter
-from bot.discord_app.replies import reply_ephemeral, send_followups
-from bot.discord_app.strings import input_error_text, interaction_lang
+from bot.discord_app.replies import send_followups
+from bot.discord_app.requests import open_request
 from bot.discord_app.views import SourcesButton
 
 
@@ -26,15 +24,10 @@ class CounterCog(commands.Cog, name="Counter"):
     async def counter(self, interaction: discord.Interaction, claim: app_commands.Range[str, 1, 1000]) -> None:
         """The strongest sourced arguments against a claim"""
         bot = self.bot
-        lang = interaction_lang(interaction.locale, bot.settings.language)
-        try:
-            text = clean_user_text(claim)
-        except InputError as exc:
-            await reply_ephemeral(interaction, input_error_text(lang, exc))
+        opened = await open_request(bot, interaction, claim, cooldown=True)
+        if opened is None:
             return
-        if not await enforce_cooldown(interaction, bot.limiter, lang):
-            return
-        await interaction.response.defer(thinking=True)
+        text, lang = opened
         result = await bot.run_core(bot.service.counter, text, lang=lang)
         view = None
         if result.citations:

@@ -11,12 +11,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.models import Debate, Lang
-from bot.core.text_guard import InputError, clean_user_text
 from bot.discord_app.limits import CHOICE_VALUE_MAX, CHOICES_MAX, choice_text
 from bot.discord_app.recall import make_ref
 from bot.discord_app.rendering import render_debate_map, user_text
-from bot.discord_app.replies import replace_thinking, reply_ephemeral, send_followups
-from bot.discord_app.strings import input_error_text, interaction_lang, t
+from bot.discord_app.replies import replace_thinking, send_followups
+from bot.discord_app.requests import open_request
+from bot.discord_app.strings import interaction_lang, t
 from bot.discord_app.views import debate_view
 from bot.exts.ask import debate_question, suggest
 
@@ -50,13 +50,10 @@ class DebateCog(commands.Cog, name="Debate"):
     async def debate(self, interaction: discord.Interaction, topic: app_commands.Range[str, 1, 300]) -> None:
         """Show a debate map: the sides and their sourced arguments"""
         bot = self.bot
-        lang = interaction_lang(interaction.locale, bot.settings.language)
-        try:
-            text = clean_user_text(topic, max_chars=300)
-        except InputError as exc:
-            await reply_ephemeral(interaction, input_error_text(lang, exc))
+        opened = await open_request(bot, interaction, topic, max_chars=300)
+        if opened is None:
             return
-        await interaction.response.defer(thinking=True)
+        text, lang = opened
         found = await bot.run_core(find_debate, bot.service, text)
         if found is None:
             await replace_thinking(interaction, t(lang, "debate_not_found", topic=user_text(text, 200)))

@@ -11,12 +11,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.models import Article
-from bot.core.text_guard import InputError, clean_user_text
 from bot.discord_app.limits import CHOICE_VALUE_MAX, CHOICES_MAX, choice_text, single_line
 from bot.discord_app.recall import make_ref
 from bot.discord_app.rendering import group_messages, render_article_list, user_text
-from bot.discord_app.replies import NO_MENTIONS, log_failure, replace_thinking, reply_ephemeral, send_followups
-from bot.discord_app.strings import input_error_text, interaction_lang, t
+from bot.discord_app.replies import NO_MENTIONS, log_failure, replace_thinking, send_followups
+from bot.discord_app.requests import open_request
+from bot.discord_app.strings import interaction_lang, t
 from bot.discord_app.views import article_pages, article_view
 
 AUTOCOMPLETE_TIMEOUT_S = 2.0
@@ -69,13 +69,10 @@ class SourcesCog(commands.Cog, name="Sources"):
     async def source(self, interaction: discord.Interaction, article: app_commands.Range[str, 1, 200]) -> None:
         """Read an article's metadata and passages"""
         bot = self.bot
-        lang = interaction_lang(interaction.locale, bot.settings.language)
-        try:
-            text = clean_user_text(article, max_chars=200)
-        except InputError as exc:
-            await reply_ephemeral(interaction, input_error_text(lang, exc))
+        opened = await open_request(bot, interaction, article, max_chars=200)
+        if opened is None:
             return
-        await interaction.response.defer(thinking=True)
+        text, lang = opened
         found = find_article(await bot.run_core(bot.service.articles), text)
         pages = await article_pages(bot, found.id, lang) if found else None
         if not pages:
