@@ -170,11 +170,11 @@ def worker(args) -> dict:
     naming = [q for q in questions if NAMES_SUBJECT.search(q.question)]
     others = [q for q in questions if not NAMES_SUBJECT.search(q.question)]
     for mode in MODES:
-        res = evaluate(lambda q, k: kb.search(q, k=k, mode=mode), questions, k=5)
+        res = evaluate(lambda q, k, mode=mode: kb.search(q, k=k, mode=mode), questions, k=5)
         # Synthetic articles never name Anthropic: questions that do are answerable by construction,
         # the others may have a near-copy of their gold passage in a distractor.
-        res["names_anthropic"] = evaluate(lambda q, k: kb.search(q, k=k, mode=mode), naming, k=5)["all"]
-        res["no_name"] = evaluate(lambda q, k: kb.search(q, k=k, mode=mode), others, k=5)["all"]
+        res["names_anthropic"] = evaluate(lambda q, k, mode=mode: kb.search(q, k=k, mode=mode), naming, k=5)["all"]
+        res["no_name"] = evaluate(lambda q, k, mode=mode: kb.search(q, k=k, mode=mode), others, k=5)["all"]
         out["quality"][mode] = res
 
     out["latency_ms"] = {}
