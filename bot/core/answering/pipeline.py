@@ -14,10 +14,8 @@ from bot.core.models import Answer, Lang
 
 log = logging.getLogger(__name__)
 _MENTIONS = re.compile(r"@(?:everyone|here)\b|<@[!&]?\d+>|<#\d+>")
-_STANCE_QUERIES = {
-    "fr": (" critiques inquiétudes risques chômage monopole", " potentiel avantages opportunité améliorer"),
-    "en": (" critiques inquiétudes risques chômage monopole", " potentiel avantages opportunité améliorer"),
-}
+# Extra searches that look for each stance (the articles are French, whatever the question's language).
+_STANCE_QUERIES = (" critiques inquiétudes risques chômage monopole", " potentiel avantages opportunité améliorer")
 
 
 class AnswerEngine:
@@ -85,7 +83,7 @@ class AnswerEngine:
         ctx = Context(question=question, lang=lang, kind=r.kind, passages=passages, qvec=qvec, debate=r.debate,
                       near_debate=r.near_debate, reason=r.reason)
         if r.kind == "debate" and r.debate is None:
-            for suffix in _STANCE_QUERIES[lang]:
+            for suffix in _STANCE_QUERIES:
                 ctx.extra_passages += retriever.search(query + suffix, 4)
         extractive = self.composer.compose(ctx)
         if r.kind == "no_answer" or not self.settings.llm.model and self._chat_model is None:

@@ -6,12 +6,11 @@ import json
 import logging
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from pydantic import Field
+from fake_models import BlockingModel, FailingModel, ToolCallingModel, text_model, tool_model
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from bot.core.answering.llm import (
     LLMDraft,
@@ -94,52 +93,6 @@ def make_passage(rank: int, article_id: str, prefix: str, title: str, sentence: 
 @pytest.fixture
 def passages() -> list[Passage]:
     return [make_passage(i, *s) for i, s in enumerate(SNIPPETS, start=1)]
-
-
-class RecordingModel(GenericFakeChatModel):
-    """GenericFakeChatModel that remembers the messages (and kwargs) of each call."""
-
-    calls: list[list[BaseMessage]] = Field(default_factory=list)
-    call_kwargs: list[dict[str, Any]] = Field(default_factory=list)
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        self.calls.append(list(messages))
-        self.call_kwargs.append(dict(kwargs))
-        return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
-
-
-class ToolCallingModel(RecordingModel):
-    """Supports with_structured_output through bind_tools, like real provider models."""
-
-    def bind_tools(self, tools, *, tool_choice=None, **kwargs):
-        return self.bind(tools=list(tools), tool_choice=tool_choice)
-
-
-class BlockingModel(GenericFakeChatModel):
-    """Never answers before `gate` is set (or 5 s), to simulate a stuck provider."""
-
-    gate: Any = None
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        self.gate.wait(5)
-        return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
-
-
-class FailingModel(GenericFakeChatModel):
-    error: Any = None
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        raise self.error
-
-
-def text_model(payload: Any) -> RecordingModel:
-    content = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
-    return RecordingModel(messages=iter([AIMessage(content=content)]))
-
-
-def tool_model(payload: dict) -> ToolCallingModel:
-    call = {"name": ContrepointAnswer.__name__, "args": payload, "id": "call_1", "type": "tool_call"}
-    return ToolCallingModel(messages=iter([AIMessage(content="", tool_calls=[call])]))
 
 
 def draft(model, passages, *, question="L'automatisation de l'économie par l'IA est-elle souhaitable ?", lang="fr",

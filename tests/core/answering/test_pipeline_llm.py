@@ -16,11 +16,10 @@ from typing import Any
 
 import pytest
 from answer_checks import ask_once, assert_well_formed
-from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
-from langchain_core.messages import AIMessage, BaseMessage
-from pydantic import Field
+from fake_models import BlockingModel, FailingModel, RecordingModel, text_model, tool_model
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from langchain_core.messages import AIMessage
 
-from bot.core.answering.llm_schema import ContrepointAnswer
 from bot.core.answering.pipeline import engine_for
 from bot.core.service import Contrepoint
 
@@ -30,51 +29,6 @@ DEBATE_Q_EN = "What do you think of Anthropic's plan to automate parts of the ec
 FACT_Q = "Combien Google a-t-il investi dans Anthropic ?"
 PASSAGE_BLOCK = re.compile(r'<passage id="(\d+)" article="([^"]+)" title="[^"]*">\n(.*?)\n</passage>', re.S)
 FAKE_KEY = "sk-test-abcdefghijklmnopqrstuvwxyz012345"
-
-
-class RecordingModel(GenericFakeChatModel):
-    """Answers from `messages` and remembers every prompt it was given."""
-
-    calls: list[list[BaseMessage]] = Field(default_factory=list)
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        self.calls.append(list(messages))
-        return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
-
-
-class ToolCallingModel(RecordingModel):
-    """Supports with_structured_output (through bind_tools), like real provider models."""
-
-    def bind_tools(self, tools, *, tool_choice=None, **kwargs):
-        return self.bind(tools=list(tools), tool_choice=tool_choice)
-
-
-class BlockingModel(RecordingModel):
-    """A stuck provider: answers only once `gate` is set."""
-
-    gate: Any = None
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        self.gate.wait(10)
-        return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
-
-
-class FailingModel(RecordingModel):
-    error: Any = None
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        self.calls.append(list(messages))
-        raise self.error
-
-
-def text_model(payload: Any) -> RecordingModel:
-    content = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
-    return RecordingModel(messages=iter([AIMessage(content=content)]))
-
-
-def tool_model(payload: dict) -> ToolCallingModel:
-    call = {"name": ContrepointAnswer.__name__, "args": payload, "id": "call_1", "type": "tool_call"}
-    return ToolCallingModel(messages=iter([AIMessage(content="", tool_calls=[call])]))
 
 
 def llm_service(shared_service, chat_model, **llm) -> Contrepoint:
