@@ -1,37 +1,121 @@
-"""Print the routing signals for tests/eval/answers.yaml and the accuracy of the configured thresholds."""
+"""Fit routing on the DEV split only (tests/eval/answers.yaml + tests/eval/heldout/dev.yaml):
+
+1. write bot/core/answering/question_kinds.yaml, the labelled examples of the debate/factual classifier;
+2. grid-search the routing thresholds that maximise dev accuracy (kind, abstention, premise), and print
+   them as a `routing:` block for bot/settings.py / config.example.yaml.
+
+The test split is never read here.
+"""
 
 from __future__ import annotations
 
-import sys
+import argparse
+import itertools
 import tempfile
 from pathlib import Path
 
 import yaml
 from _common import ROOT, settings_for
 
+from bot.core.answering import premise
 from bot.core.answering.pipeline import engine_for
-from bot.core.answering.router import evidence_score, has_debate_cue, route
+from bot.core.answering.question_kind import EXAMPLES
+from bot.core.answering.sentences import sentences_of
+from bot.core.evaluation import load_cases
 from bot.core.service import Contrepoint
+
+GRID = {
+    "debate_probability": (0.35, 0.45, 0.5, 0.55, 0.65),
+    "debate_match": (0.94, 0.96, 0.97, 0.99),
+    "min_evidence": (0.74, 0.76, 0.78, 0.8),
+    "sentence_cover_min": (0.72, 0.74, 0.76, 0.78, 0.8, 0.82),
+    "premise_min": (0.84, 0.86, 0.88, 0.9),
+}
+
+
+def write_examples(cases) -> None:
+    examples = [{"question": c.question, "kind": "debate" if c.kind == "debate" else "factual"}
+                for c in cases if c.kind in ("debate", "factual", "no_answer", "false_premise")]
+    header = "# Written by bench/calibrate_routing.py from the DEV split; edit the dev data, not this file.\n"
+    EXAMPLES.write_text(header + yaml.safe_dump({"examples": examples}, allow_unicode=True, sort_keys=False, width=200),
+                        encoding="utf-8")
+
+
+def signals(svc, eng, case) -> dict:
+    passages, ev = svc.kb.retriever.search_with_evidence(case.question, 6)
+    qv = svc.kb.embedder.embed_query(case.question)
+    _, match = eng.debate_index.match(case.question, qv)
+    sents = sentences_of(passages, amount_questions=True)
+    return {"p": eng.kinds.debate_probability(qv), "match": match, "dense": ev["dense_max"], "names": ev["names"],
+            "texts": [s.text for s in sents], "sims": eng.scorer.score(case.question, qv, sents),
+            "is_name": svc.kb.retriever.is_name,
+            "contexts": [{p.rank: p.text for p in passages}.get(s.passage_rank, s.text) for s in sents]}
+
+
+def outcome(sig, case, t) -> bool:
+    is_debate = sig["p"] >= t["debate_probability"] or sig["match"] >= t["debate_match"]
+    if case.kind == "answerable":  # retrieval set, kind not labelled: it just must not be refused
+        if is_debate:
+            return True
+        return sig["dense"] >= t["min_evidence"] and premise.check(
+            sig["texts"], sig["sims"], sig["names"], case.question, cover_min=t["sentence_cover_min"],
+            premise_min=t["premise_min"], contexts=sig["contexts"], is_name=sig["is_name"]).status != "not_covered"
+    if case.kind == "debate":
+        return is_debate
+    if is_debate:
+        return False
+    if sig["dense"] < t["min_evidence"]:
+        return case.kind == "no_answer"
+    v = premise.check(sig["texts"], sig["sims"], sig["names"], case.question,
+                      cover_min=t["sentence_cover_min"], premise_min=t["premise_min"], contexts=sig["contexts"], is_name=sig["is_name"])
+    return {"no_answer": "not_covered", "false_premise": "contradicted"}.get(case.kind, "answer") == v.status
 
 
 def main() -> None:
-    data_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="cp-route-"))
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data-dir", default=None)
+    ap.add_argument("--show", action="store_true", help="print each dev case's signals")
+    args = ap.parse_args()
+    data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="cp-route-"))
     svc = Contrepoint(settings_for(data_dir), root=ROOT)
     svc.ensure_ready()
+    cases = load_cases(ROOT, {a.id: a for a in svc.kb.articles}, "dev")
+    write_examples(cases)
+    # the classifier is fitted on these same dev examples: score it by leave-one-out so the grid is honest
     eng = engine_for(svc)
-    cases = yaml.safe_load((ROOT / "tests/eval/answers.yaml").read_text(encoding="utf-8"))["questions"]
-    ok = 0
+    sigs = [signals(svc, eng, c) for c in cases]
+    loo = _leave_one_out(svc, eng, cases)  # unlabelled cases are not examples: their probability is the model's
+    for s, p in zip(sigs, loo):
+        s["p"] = p
+    best = None
+    for values in itertools.product(*GRID.values()):
+        t = dict(zip(GRID, values))
+        per_kind: dict[str, list[bool]] = {}
+        for s, c in zip(sigs, cases):
+            per_kind.setdefault(c.kind, []).append(outcome(s, c, t))
+        score = sum(sum(v) / len(v) for v in per_kind.values()) / len(per_kind)  # macro accuracy
+        if best is None or score > best[0]:
+            best = (score, t, {k: f"{sum(v)}/{len(v)}" for k, v in per_kind.items()})
+    print(f"dev macro accuracy {best[0]:.3f} per kind {best[2]}")
+    print("routing:")
+    for k, v in best[1].items():
+        print(f"  {k}: {v}")
+    if args.show:
+        for s, c in zip(sigs, cases):
+            ok = outcome(s, c, best[1])
+            print(f"{'ok ' if ok else 'BAD'} {c.id:8} {c.kind:13} p={s['p']:.2f} match={s['match']:.3f} dense={s['dense']:.3f} "
+                  f"best_sent={max(s['sims'], default=0):.3f} names={s['names']} | {c.question[:70]}")
+
+
+def _leave_one_out(svc, eng, cases) -> list[float]:
+    from bot.core.answering.question_kind import QuestionKindModel, load_examples
+
+    examples = load_examples()
+    out = []
     for c in cases:
-        passages, ev = svc.kb.retriever.search_with_evidence(c["question"], 6)
-        qv = svc.kb.embedder.embed_query(c["question"])
-        d, score = eng.debate_index.match(c["question"], qv)
-        r = route(c["question"], c["lang"], ev, (d, score), svc.settings.routing)
-        good = r.kind == c["kind"] and (c["kind"] != "debate" or c.get("debate") is None or (r.debate and r.debate.id == c["debate"]))
-        ok += good
-        print(f"{'ok ' if good else 'BAD'} {c['id']:6} exp={c['kind']:9} got={r.kind:9} ev={evidence_score(ev):.2f} "
-              f"dense={ev['dense_max']:.2f} cov={ev['coverage']:.2f} match={score:.2f}:{d.id if d else '-':28} cue={int(has_debate_cue(c['question']))} "
-              f"names={ev['unknown_names']} | {c['question'][:60]}")
-    print(f"routing accuracy: {ok}/{len(cases)}")
+        model = QuestionKindModel(svc.kb.vectors, svc.kb.debates, [e for e in examples if e[0] != c.question])
+        out.append(model.debate_probability(svc.kb.embedder.embed_query(c.question)))
+    return out
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ followup.send / edit_original_response / delete_original_response.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 from unittest.mock import AsyncMock, MagicMock
@@ -228,3 +230,9 @@ def discord_schema():
         Draft202012Validator(schema).validate(instance)
 
     return validate
+
+
+@pytest.fixture(scope="session")
+def vector_cache() -> Path:
+    """The session's shared e5 vector cache (see tests/core/conftest.py: VECTOR_CACHE)."""
+    return Path(tempfile.gettempdir()) / f"contrepoint-test-vectors-{os.getuid()}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot.core.answering.citations import CitationBuilder
 from bot.core.models import FactResult, Lang
 from bot.core.retrieval.analysis import word_terms
-from bot.core.retrieval.expansion import expand
 
 
 def _fact_terms(fact) -> set[str]:
@@ -28,7 +27,7 @@ def pick_fact(service, topic: str | None, *, lang: Lang | None = None) -> FactRe
         eng = engine_for(service)
         vecs = eng.fact_vectors()
         qv = kb.embedder.embed_query(topic)
-        q_terms = set(word_terms(topic)) | set(word_terms(expand(topic)))
+        q_terms = set(word_terms(topic))
         best, best_score = facts[0], float("-inf")
         for i, f in enumerate(facts):
             lexical = len(q_terms & _fact_terms(f)) / max(len(q_terms), 1)

@@ -12,7 +12,7 @@ from bot.core.knowledge.chunking import chunk_article
 from bot.core.knowledge.problems import Problem
 from bot.core.models import Article, Chunk, Debate, Fact, Passage, SyncReport
 from bot.core.progress import NullProgress
-from bot.core.retrieval.embeddings import QueryCache, build_embedder
+from bot.core.retrieval.embeddings import PersistentCache, QueryCache, build_embedder
 from bot.core.retrieval.store import ChromaStore
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,8 @@ class KnowledgeBase:
         self.embedder = QueryCache(embedder or build_embedder(settings.embeddings))
         fingerprint = {"max_chars": settings.chunking.max_chars, "overlap": settings.chunking.overlap_sentences}
         self.store = ChromaStore(settings.store, self.embedder.name, fingerprint)
+        # sentence and example vectors (reranking, routing), kept across processes
+        self.vectors = PersistentCache(self.embedder, Path(settings.embeddings.cache_dir or settings.store.data_dir))
         self._lock = threading.RLock()
         self.articles: list[Article] = []
         self.debates: list[Debate] = []
@@ -144,6 +146,7 @@ class KnowledgeBase:
                 saver.maybe_save()  # progress survives an interruption (reconciled on the next run)
                 progress.advance(len(group))
             progress.done()
+            self.vectors.save()
             report.unchanged = len(loaded.articles) - len(todo)
             for art_id, art in kept.items():
                 chunks_by_article[art_id] = self._chunk(art)
@@ -179,7 +182,7 @@ class KnowledgeBase:
         import numpy as np
 
         bs = self.settings.embeddings.batch_size
-        parts = [self.embedder.embed_documents(texts[i:i + bs]) for i in range(0, len(texts), bs)]
+        parts = [self.vectors.embed_documents(texts[i:i + bs]) for i in range(0, len(texts), bs)]
         return np.concatenate(parts) if parts else np.zeros((0, 1), dtype=np.float32)
 
     def _state_key(self, articles: list[Article]) -> tuple:

@@ -153,8 +153,13 @@ class Answer:
     mode: AnswerMode
     debate_id: str | None = None
     notice: str = ""  # e.g. "les sources divergent", fallback reason (never secrets)
+    reason_code: str | None = None  # why it is not a plain answer: not_covered, premise_name, … (reasons.py)
+    premise: str | None = None  # "contradicted" when the question's premise conflicts with a cited source
+    question_lang: str | None = None  # ISO code of the question when it is neither French nor English
 
     def to_json(self) -> dict:
+        extra = {k: v for k, v in (("reason_code", self.reason_code), ("premise", self.premise),
+                                   ("question_lang", self.question_lang)) if v}
         return {
             "question": self.question,
             "kind": self.kind,
@@ -166,6 +171,7 @@ class Answer:
             "citations": [c.to_json() for c in self.citations],
             "grounded": self.grounded,
             "mode": self.mode,
+            **extra,
         }
 
 

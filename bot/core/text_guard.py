@@ -16,6 +16,12 @@ class InputError(ValueError):
     """User input that cannot be processed; the message says how to fix it."""
 
 
+def strip_invisible(text: str) -> str:
+    """NFC-normalise, drop control and zero-width characters, collapse spaces (never raises)."""
+    text = unicodedata.normalize("NFC", str(text))
+    return _SPACES.sub(" ", _CONTROL.sub(" ", _ZERO_WIDTH.sub("", text))).strip()
+
+
 def clean_user_text(text: str | None, *, max_chars: int = MAX_QUESTION_CHARS) -> str:
     """NFC-normalise, drop control and zero-width characters, collapse spaces.
 

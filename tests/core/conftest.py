@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,12 +16,17 @@ from bot.settings import load_settings
 REPO = Path(__file__).resolve().parents[2]
 
 
-def make_settings(root: Path, data_dir: Path, *, knowledge_dir: Path | None = None, backend: str = "use", **sections):
+# One vector cache for the whole test session: e5 vectors are keyed by (model, text), so every store built
+# over the same articles reuses them instead of re-embedding (the cache itself is tested on its own).
+VECTOR_CACHE = Path(tempfile.gettempdir()) / f"contrepoint-test-vectors-{os.getuid()}"
+
+
+def make_settings(root: Path, data_dir: Path, *, knowledge_dir: Path | None = None, backend: str = "e5", **sections):
     s = load_settings(root=REPO, env={})
     upd = {
+        "embeddings": s.embeddings.model_copy(update={"backend": backend, "cache_dir": VECTOR_CACHE}),
         "store": s.store.model_copy(update={"data_dir": data_dir}),
         "knowledge": s.knowledge.model_copy(update={"dir": knowledge_dir or (REPO / "knowledge")}),
-        "embeddings": s.embeddings.model_copy(update={"backend": backend}),
         "polls": s.polls.model_copy(update={"db_path": data_dir / "polls.sqlite3"}),
     }
     for name, values in sections.items():
@@ -29,7 +36,7 @@ def make_settings(root: Path, data_dir: Path, *, knowledge_dir: Path | None = No
 
 @pytest.fixture(scope="session")
 def shared_service(tmp_path_factory) -> Contrepoint:
-    """The real knowledge folder, the default (USE) embedder, a real Chroma store; built once."""
+    """The real knowledge folder, the default (e5) embedder, a real Chroma store; built once."""
     data = tmp_path_factory.mktemp("store")
     svc = Contrepoint(make_settings(REPO, data), root=REPO)
     svc.ensure_ready()
@@ -53,8 +60,8 @@ def knowledge_copy(tmp_path) -> Path:
 def hashing_kb_factory(tmp_path):
     """Build a KnowledgeBase over any folder with the fast hashing embedder."""
 
-    def build(folder: Path, data_dir: Path | None = None, **kw) -> KnowledgeBase:
-        settings = make_settings(tmp_path, data_dir or (tmp_path / "data"), knowledge_dir=folder, backend="hashing", **kw)
+    def build(folder: Path, data_dir: Path | None = None, backend: str = "hashing", **kw) -> KnowledgeBase:
+        settings = make_settings(tmp_path, data_dir or (tmp_path / "data"), knowledge_dir=folder, backend=backend, **kw)
         return KnowledgeBase(settings, root=folder.parent)
 
     return build

@@ -8,7 +8,7 @@ from bot.settings import ConfigError, Secrets, load_settings
 def test_defaults_work_without_a_config_file(tmp_path):
     s = load_settings(root=tmp_path, env={})
     assert s.language == "fr"
-    assert s.embeddings.backend == "use"
+    assert s.embeddings.backend == "e5"
     assert s.store.data_dir == tmp_path / ".contrepoint"
     assert s.polls.db_path == tmp_path / ".contrepoint" / "polls.sqlite3"
 

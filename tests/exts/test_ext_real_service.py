@@ -25,14 +25,14 @@ NONE = discord.AllowedMentions.none().to_dict()
 
 
 @pytest.fixture(scope="module")
-def real_service(tmp_path_factory) -> Contrepoint:
+def real_service(tmp_path_factory, vector_cache) -> Contrepoint:
     s = load_settings(root=REPO, env={})
     data = tmp_path_factory.mktemp("discord-real")
     s = s.model_copy(update={
         "store": s.store.model_copy(update={"data_dir": data}),
         "polls": s.polls.model_copy(update={"db_path": data / "polls.sqlite3"}),
         "knowledge": s.knowledge.model_copy(update={"dir": REPO / "knowledge"}),
-        "embeddings": s.embeddings.model_copy(update={"backend": "hashing"}),
+        "embeddings": s.embeddings.model_copy(update={"backend": "e5", "cache_dir": vector_cache}),
         "llm": s.llm.model_copy(update={"model": None}),
     })
     service = Contrepoint(s, root=REPO)

@@ -8,9 +8,7 @@ from bot.core.answering.render import render_markdown
 from bot.core.i18n import pick
 from bot.core.models import CounterResult, Lang, Point, Side
 from bot.core.retrieval.analysis import word_terms
-from bot.core.retrieval.expansion import expand
 
-MIN_SIDE_MATCH = 0.30
 ARGS_PER_SIDE = 2
 LEXICAL_WEIGHT = 0.4
 
@@ -27,15 +25,15 @@ def counter_claim(service, claim: str, *, lang: Lang | None = None) -> CounterRe
     eng = engine_for(service)
     lang = lang or detect_lang(claim, service.settings.language)
     qv = eng.kb.embedder.embed_query(claim)
-    q_terms = set(word_terms(claim)) | set(word_terms(expand(claim)))
+    q_terms = set(word_terms(claim))
     best = None  # (score, debate, side)
     for debate, side, vec in eng.side_vectors():
         # dense similarity alone confuses "AI will destroy jobs" with "AI will transform the economy"
         lexical = len(q_terms & _side_terms(side)) / max(len(q_terms), 1)
-        score = float(vec @ qv) + LEXICAL_WEIGHT * lexical
+        score = float((vec @ qv).max()) + LEXICAL_WEIGHT * lexical
         if best is None or score > best[0]:
             best = (score, debate, side)
-    if best is None or best[0] < MIN_SIDE_MATCH:
+    if best is None or best[0] < service.settings.answering.counter_side_min:
         answer = service.ask(claim, lang=lang)
         intro = pick(lang, "Aucun point de vue cartographié ne correspond clairement à cette affirmation ; voici ce que disent les sources.",
                      "No mapped point of view clearly matches this claim; here is what the sources say.")

@@ -43,8 +43,9 @@ class DebateIndex:
             for p in _phrasings(d):
                 texts.append(p)
                 self._owner.append(i)
-        self._matrix = embedder.embed_documents(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-        self._terms = [set(word_terms(" ".join(_phrasings(d)))) for d in debates]
+        # question against question: both sides are embedded as queries (e5's symmetric use)
+        embed = getattr(embedder, "embed_queries", embedder.embed_documents)
+        self._matrix = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
         self._embedder = embedder
 
     def scores(self, question: str, vector: np.ndarray | None = None) -> list[tuple[Debate, float]]:
@@ -55,11 +56,7 @@ class DebateIndex:
         best = np.full(len(self.debates), -1.0)
         for row, owner in enumerate(self._owner):
             best[owner] = max(best[owner], float(sims[row]))
-        q_terms = set(word_terms(question))
-        out = []
-        for i, d in enumerate(self.debates):
-            lexical = len(q_terms & self._terms[i]) / len(q_terms) if q_terms else 0.0
-            out.append((d, 0.8 * best[i] + 0.2 * lexical))
+        out = [(d, float(best[i])) for i, d in enumerate(self.debates)]
         out.sort(key=lambda t: -t[1])
         return out
 

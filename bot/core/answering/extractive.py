@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.core.answering.citations import CitationBuilder
+from bot.core.answering.premise import Verdict
+from bot.core.answering.reasons import quoted, reason_text
 from bot.core.answering.render import (
     debate_intro,
     diverge_notice,
@@ -23,8 +25,10 @@ from bot.core.models import Answer, Debate, Lang, Passage, Point, Side
 from bot.core.text import fold
 
 MAX_ENRICH = 2
-STANCE_FLOOR = 0.30
-_AMOUNT_QUESTION = re.compile(r"\bcombien\b|\bmontants?\b|\bsommes?\b|\bhow much\b|\bamounts?\b")
+STANCE_FLOOR = 0.5  # share of the nearest curated texts that must agree on a sentence's stance
+ENRICH_MARGIN = 0.04  # retrieved sentences this close to the best one may enrich a mapped side
+FACT_MARGIN = 0.03  # sentences this close to the best one are shown too (other articles may disagree)
+MAX_FACT_SENTENCES = 3
 _NAME = re.compile(r"\b[A-Z][A-Za-z-]{2,}")
 
 
@@ -37,8 +41,12 @@ class Context:
     qvec: np.ndarray
     debate: Debate | None = None  # matched debate map (kind == debate)
     near_debate: Debate | None = None  # closest map, for unmapped debatable questions
-    reason: str = ""
-    extra_passages: list[Passage] = field(default_factory=list)  # stance-seeking retrieval
+    reason_code: str | None = None
+    question_lang: str | None = None  # ISO code when the question is neither French nor English
+    extra_passages: list[Passage] = field(default_factory=list)  # wider retrieval for unmapped debates
+    sentences: list[Sentence] = field(default_factory=list)  # factual candidates, scored by the model
+    sims: list[float] = field(default_factory=list)
+    verdict: Verdict | None = None
 
 
 class ExtractiveComposer:
@@ -56,8 +64,20 @@ class ExtractiveComposer:
 
     # -- no answer ---------------------------------------------------------------------
     def _no_answer(self, ctx: Context) -> Answer:
-        text = no_answer_text(ctx.lang, ctx.question, ctx.reason)
-        return Answer(ctx.question, "no_answer", ctx.lang, text, [], [], grounded=True, mode="extractive", notice=ctx.reason)
+        """Says why, names what the sources do cover, and cites nothing."""
+        names = ctx.verdict.names if ctx.verdict else []
+        reason = reason_text(ctx.reason_code, ctx.lang, names=quoted(names, ctx.lang)) if ctx.reason_code else ""
+        if ctx.reason_code != "out_of_scope":
+            titles = sorted({a.title for a in self.articles.values()})
+            reason = " ".join(t for t in (reason, reason_text("covered_topics", ctx.lang, titles=quoted(titles, ctx.lang))) if t)
+        text = self._with_language_note(ctx, no_answer_text(ctx.lang, ctx.question, reason))
+        return Answer(ctx.question, "no_answer", ctx.lang, text, [], [], grounded=True, mode="extractive", notice=reason,
+                      reason_code=ctx.reason_code or "not_covered", question_lang=ctx.question_lang)
+
+    def _with_language_note(self, ctx: Context, text: str) -> str:
+        if not ctx.question_lang:
+            return text
+        return f"*{reason_text('other_language', ctx.lang, iso=ctx.question_lang)}*\n\n{text}"
 
     # -- debates -------------------------------------------------------------------------
     def _debate(self, ctx: Context) -> Answer:
@@ -106,8 +126,9 @@ class ExtractiveComposer:
         rel = self.scorer.score(ctx.question, ctx.qvec, cands)
         vecs = self.scorer.vectors(cands)
         added = 0
+        order_best = int(np.argmax(rel))
         for idx in np.argsort(rel)[::-1]:
-            if added >= MAX_ENRICH or rel[idx] < 0.35:
+            if added >= MAX_ENRICH or rel[idx] < rel[order_best] - ENRICH_MARGIN:
                 break
             stance, score = self.stance.classify(cands[idx].text, vecs[idx])
             side = by_stance.get(stance)
@@ -128,10 +149,17 @@ class ExtractiveComposer:
             stance_scores = self.stance.scores(s.text, v)
             stance = max(stance_scores, key=stance_scores.get)
             if stance_scores[stance] >= STANCE_FLOOR:
-                buckets[stance].append((r + stance_scores[stance], s))
+                buckets[stance].append((r, s))
         sides = []
         for stance in STANCES:
-            best = sorted(buckets[stance], key=lambda t: -t[0])[:2]
+            ranked = sorted(buckets[stance], key=lambda t: -t[0])
+            best = ranked[:1]
+            for item in ranked[1:]:  # a second point from another article when there is one
+                if item[1].article_id != best[0][1].article_id:
+                    best.append(item)
+                    break
+            if len(best) < 2 and len(ranked) > 1:
+                best.append(ranked[1])
             points = [Point(text=_excerpt(s, ctx.lang), citations=[cb.add(s.article_id, s.start, s.end)]) for _, s in best]
             if points:
                 sides.append(Side(label=stance_label(stance, ctx.lang), points=points, side_id=stance))
@@ -139,39 +167,40 @@ class ExtractiveComposer:
 
     # -- facts ---------------------------------------------------------------------------
     def _factual(self, ctx: Context) -> Answer:
+        """Leads with the sentence the model found to answer the question (or to contradict its premise),
+        then the closest sentences of other articles, so that disagreeing sources are all shown."""
         cb = CitationBuilder(self.articles)
-        asks_amount = bool(_AMOUNT_QUESTION.search(fold(ctx.question)))
-        cands = sentences_of(ctx.passages[:4], amount_questions=asks_amount)
-        if asks_amount:  # "how much did Google invest": keep sentences naming every entity asked about
-            names = _names(ctx.question)
-            named = [s for s in cands if all(n in fold(s.text) for n in names)]
-            cands = named or cands
-        rel = self.scorer.score(ctx.question, ctx.qvec, cands)
-        order = list(np.argsort(rel)[::-1]) if cands else []
-        chosen: list[Sentence] = []
-        if order:
-            best = rel[order[0]]
-            seen_articles = set()
-            for idx in order:
-                s = cands[idx]
-                if rel[idx] < best - 0.15 or len(chosen) >= 3:
-                    break
-                if s.article_id in seen_articles and len(chosen) >= 1 and rel[idx] < best - 0.05:
-                    continue
-                seen_articles.add(s.article_id)
-                chosen.append(s)
-        if not chosen:
+        cands, rel, verdict = ctx.sentences, ctx.sims, ctx.verdict
+        if verdict is None or verdict.lead is None:
             return self._no_answer(ctx)
-        notice = ctx.reason
+        best = rel[verdict.lead]
+        chosen = [cands[verdict.lead]]
+        for idx in sorted(range(len(cands)), key=lambda i: -rel[i]):
+            s = cands[idx]
+            if len(chosen) >= MAX_FACT_SENTENCES or rel[idx] < best - FACT_MARGIN:
+                break
+            if not _overlaps(s, [(c.article_id, c.start, c.end) for c in chosen]):
+                chosen.append(s)
+        notes = []
+        premise = None
+        if verdict.status == "contradicted":
+            premise = "contradicted"
+            if verdict.names:
+                notes.append(reason_text("premise_name", ctx.lang, names=quoted(verdict.names, ctx.lang)))
+            else:
+                notes.append(reason_text("premise_quantity", ctx.lang, values=quoted(verdict.quantities, ctx.lang)))
         found = [amounts(s.text) for s in chosen]
         if len({s.article_id for s in chosen}) > 1 and len({frozenset(a) for a in found if a}) > 1:
-            notice = "\n".join(n for n in (notice, diverge_notice(ctx.lang)) if n)
+            notes.append(diverge_notice(ctx.lang))
+        notice = "\n".join(notes)
         label = pick(ctx.lang, "Ce que disent les sources", "What the sources say")
         side = Side(label=label, points=[
             Point(text=_excerpt(s, ctx.lang), citations=[cb.add(s.article_id, s.start, s.end)]) for s in chosen])
-        intro = factual_intro(ctx.lang)
+        intro = self._with_language_note(ctx, factual_intro(ctx.lang))
         md = render_markdown(intro, [side], cb.citations, ctx.lang, notice=notice, heading_sides=False)
-        return Answer(ctx.question, "factual", ctx.lang, md, [side], cb.citations, grounded=True, mode="extractive", notice=notice)
+        return Answer(ctx.question, "factual", ctx.lang, md, [side], cb.citations, grounded=True, mode="extractive", notice=notice,
+                      reason_code=("premise_name" if verdict.names else "premise_quantity") if premise else None,
+                      premise=premise, question_lang=ctx.question_lang)
 
 
 def _names(question: str) -> list[str]:

@@ -7,15 +7,16 @@ import re
 import threading
 from typing import Sequence
 
+from bot.core.answering import premise
 from bot.core.answering.extractive import Context, ExtractiveComposer
-from bot.core.answering.lang import detect_lang
+from bot.core.answering.lang import detect
 from bot.core.answering.router import route
+from bot.core.answering.sentences import sentences_of
 from bot.core.models import Answer, Lang
+from bot.core.text_guard import strip_invisible
 
 log = logging.getLogger(__name__)
 _MENTIONS = re.compile(r"@(?:everyone|here)\b|<@[!&]?\d+>|<#\d+>")
-# Extra searches that look for each stance (the articles are French, whatever the question's language).
-_STANCE_QUERIES = (" critiques inquiétudes risques chômage monopole", " potentiel avantages opportunité améliorer")
 
 
 class AnswerEngine:
@@ -23,35 +24,44 @@ class AnswerEngine:
 
     def __init__(self, kb, settings, chat_model=None):
         from bot.core.answering.debate_match import DebateIndex
+        from bot.core.answering.question_kind import QuestionKindModel
         from bot.core.answering.sentences import SentenceScorer
         from bot.core.answering.stance import StanceModel
 
         self.kb, self.settings = kb, settings
-        self.debate_index = DebateIndex(kb.debates, kb.embedder)
-        self.scorer = SentenceScorer(kb.embedder)
-        self.stance = StanceModel(kb.debates, kb.embedder)
+        self.debate_index = DebateIndex(kb.debates, kb.vectors)
+        self.scorer = SentenceScorer(kb.vectors)
+        self.stance = StanceModel(kb.debates, kb.vectors)
+        self.kinds = QuestionKindModel(kb.vectors, kb.debates)
         self.composer = ExtractiveComposer({a.id: a for a in kb.articles}, self.scorer, self.stance)
         self._chat_model = chat_model
+        self._warm_sentences(settings.answering.precompute_sentences_max)
+        kb.vectors.save()
+
+    def _warm_sentences(self, limit: int) -> None:
+        """Embed every sentence of a small corpus once (persisted), so answers never wait on the model."""
+        from bot.core.answering.sentences import article_sentences
+
+        sentences = [s for a in self.kb.articles for s in article_sentences(a)]
+        if len(sentences) <= limit:
+            self.scorer.vectors(sentences)
 
     def fact_vectors(self):
         if getattr(self, "_fact_vecs", None) is None:
             facts = self.kb.facts
-            self._fact_vecs = self.kb.embedder.embed_documents([f"{f.text} {f.text_en} {' '.join(f.topics)}" for f in facts]) if facts else None
+            self._fact_vecs = self.kb.vectors.embed_documents([f"{f.text} {f.text_en} {' '.join(f.topics)}" for f in facts]) if facts else None
         return self._fact_vecs
 
     def side_vectors(self):
-        """(debate, side, vector) for every side: mean of label, summary and argument embeddings."""
+        """(debate, side, matrix) for every side: one row per label, summary and argument, embedded like
+        a claim (statement against statement), so a claim matches a side by its closest text."""
         if getattr(self, "_side_vecs", None) is None:
-            import numpy as np
-
             out, self._arg_vecs = [], {}
             for d in self.kb.debates:
                 for side in d.sides:
                     texts = [side.label, side.label_en, side.summary, side.summary_en] + [a.text for a in side.arguments]
-                    vecs = self.kb.embedder.embed_documents([t for t in texts if t])
-                    m = vecs.mean(axis=0)
-                    out.append((d, side, m / max(float(np.linalg.norm(m)), 1e-9)))
-                    arg_vecs = self.kb.embedder.embed_documents([a.text for a in side.arguments])
+                    out.append((d, side, self.kb.vectors.embed_queries([t for t in texts if t])))
+                    arg_vecs = self.kb.vectors.embed_queries([a.text for a in side.arguments])
                     for a, v in zip(side.arguments, arg_vecs):
                         self._arg_vecs[(d.id, a.id)] = v
             self._side_vecs = out
@@ -69,26 +79,46 @@ class AnswerEngine:
         return self._chat_model
 
     def answer(self, question: str, lang: Lang | None, history: Sequence[str]) -> Answer:
+        question = strip_invisible(question)
         question = _MENTIONS.sub(" ", question).strip() or question  # "@everyone" is not a topic word
-        lang = lang or detect_lang(question, self.settings.language)
+        retriever = self.kb.retriever
+        detected = detect(question, self.settings.language, is_name=retriever.is_name)
+        lang = lang or detected.reply
         query = question
         if history and len(question.split()) < 8:  # short follow-up: carry the thread's context
             query = " ".join([*history[-2:], question])
-        retriever = self.kb.retriever
         k = max(self.settings.retrieval.k, 6)
         passages, evidence = retriever.search_with_evidence(query, k)
         qvec = self.kb.embedder.embed_query(query)
         match = self.debate_index.match(query, qvec)
-        r = route(question, lang, evidence, match, self.settings.routing)
+        r = route(question, evidence, match, self.kinds.debate_probability(qvec), self.settings.routing)
         ctx = Context(question=question, lang=lang, kind=r.kind, passages=passages, qvec=qvec, debate=r.debate,
-                      near_debate=r.near_debate, reason=r.reason)
-        if r.kind == "debate" and r.debate is None:
-            for suffix in _STANCE_QUERIES:
-                ctx.extra_passages += retriever.search(query + suffix, 4)
+                      near_debate=r.near_debate, reason_code=r.reason_code,
+                      question_lang=detected.code if detected.code not in ("fr", "en") else None)
+        if r.kind == "factual":
+            self._check_premise(ctx, evidence)
+        if ctx.kind == "debate" and ctx.debate is None:
+            # a wider net: the sides of an unmapped debate are found among more passages
+            ctx.extra_passages = retriever.search(query, self.settings.answering.debate_passages)[k:]
         extractive = self.composer.compose(ctx)
-        if r.kind == "no_answer" or not self.settings.llm.model and self._chat_model is None:
+        if ctx.kind == "no_answer" or not self.settings.llm.model and self._chat_model is None:
             return extractive
         return self._with_llm(ctx, extractive)
+
+    def _check_premise(self, ctx: Context, evidence: dict) -> None:
+        """Pick the answering sentence, or turn the route into 'not covered' / 'premise contradicted'."""
+        rs = self.settings.routing
+        ctx.sentences = sentences_of(ctx.passages, amount_questions=True)
+        ctx.sims = self.scorer.score(ctx.question, ctx.qvec, ctx.sentences)
+        names = [(n, known) for n, known in evidence.get("names", [])]
+        by_rank = {p.rank: p.text for p in ctx.passages}
+        ctx.verdict = premise.check([s.text for s in ctx.sentences], ctx.sims, names, ctx.question,
+                                    cover_min=rs.sentence_cover_min, premise_min=rs.premise_min,
+                                    contexts=[by_rank.get(s.passage_rank, s.text) for s in ctx.sentences],
+                                    is_name=self.kb.retriever.is_name)
+        if ctx.verdict.status == "not_covered":
+            ctx.kind = "no_answer"
+            ctx.reason_code = "not_mentioned" if ctx.verdict.names else "not_covered"
 
     def _with_llm(self, ctx: Context, extractive: Answer) -> Answer:
         from bot.core.answering.llm import LLMFailure, draft_with_llm

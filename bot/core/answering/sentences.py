@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import math
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 
 from bot.core.models import Passage
-from bot.core.retrieval.analysis import word_terms
-from bot.core.retrieval.expansion import expand
 from bot.core.text import sentence_spans
 
 _AMOUNT = re.compile(r"(\d+(?:[,.]\d+)?)\s*(milliards?|millions?|billion|million)", re.I)
 MIN_SENTENCE_CHARS = 25
+PASSAGE_PRIOR = 0.01  # per retrieval rank, fitted on dev (bench/calibrate_routing.py)
 
 
 @dataclass(frozen=True)
@@ -60,43 +56,30 @@ def shorten(text: str, limit: int = 240) -> str:
     return text[: cut if cut > limit // 2 else limit].rstrip(",;: ") + "…"
 
 
-class SentenceScorer:
-    """Scores sentences against a question: dense similarity + query-term overlap. Thread-safe LRU cache."""
+def article_sentences(article) -> list[Sentence]:
+    """Every quotable sentence of an article, with offsets in its body."""
+    from bot.core.models import Passage
 
-    def __init__(self, embedder, cache_size: int = 20000):
-        self._embedder = embedder
-        self._cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
-        self._size = cache_size
-        self._lock = threading.Lock()
+    whole = Passage(rank=0, score=0.0, article_id=article.id, title=article.title, source=article.source,
+                    text=article.body, start=0, end=len(article.body), chunk_id="")
+    return sentences_of([whole])
+
+
+class SentenceScorer:
+    """Scores sentences against a question with the embedding model alone (query vector against the
+    sentences' passage vectors). Vectors come from the knowledge base's persistent cache."""
+
+    def __init__(self, vectors):
+        self._vectors = vectors
 
     def vectors(self, sentences: list[Sentence]) -> np.ndarray:
-        keys = [(s.article_id, s.start, s.end) for s in sentences]
-        with self._lock:
-            missing = [i for i, k in enumerate(keys) if k not in self._cache]
-        if missing:
-            fresh = self._embedder.embed_documents([sentences[i].text for i in missing])
-            with self._lock:
-                for i, v in zip(missing, fresh):
-                    self._cache[keys[i]] = v
-                while len(self._cache) > self._size:
-                    self._cache.popitem(last=False)
-        with self._lock:
-            if not keys:
-                return np.zeros((0, 1), dtype=np.float32)
-            return np.stack([self._cache[k] for k in keys])
+        if not sentences:
+            return np.zeros((0, 1), dtype=np.float32)
+        return self._vectors.embed_documents([s.text for s in sentences])
 
     def score(self, question: str, qvec: np.ndarray, sentences: list[Sentence]) -> list[float]:
         if not sentences:
             return []
-        dense = self.vectors(sentences) @ qvec
-        q_terms = set(word_terms(question)) | set(word_terms(expand(question)))
-        sent_terms = [set(word_terms(s.text)) for s in sentences]
-        # a query word found in few candidates ("valorisation") weighs more than one found in all ("Anthropic")
-        n = len(sentences)
-        weight = {t: math.log(1.0 + n / (1.0 + sum(t in st for st in sent_terms))) for t in q_terms}
-        total = sum(weight.values()) or 1.0
-        out = []
-        for s, d, terms in zip(sentences, dense, sent_terms):
-            lexical = sum(weight[t] for t in q_terms & terms) / total
-            out.append(float(d) + 0.6 * lexical - 0.01 * s.passage_rank)
-        return out
+        sims = self.vectors(sentences) @ qvec
+        # a small prior for the passages hybrid retrieval ranked first
+        return [float(x) - PASSAGE_PRIOR * min(s.passage_rank, 8) for x, s in zip(sims, sentences)]

@@ -1,5 +1,5 @@
-"""Stance of a sentence (favourable / critical / nuanced), learned from the curated debate maps
-plus French/English cue words. Used to build sides for questions no debate map covers."""
+"""Stance of a sentence (favourable / critical / nuanced), learned from the curated debate maps.
+Used to build sides for questions no debate map covers, and to enrich mapped sides."""
 
 from __future__ import annotations
 
@@ -16,17 +16,6 @@ _SIDE_HINTS = {
     "nuance": ("nuanc", "condition", "mitige", "depend", "incertain", "prudent", "equilibr", "mixte"),
 }
 
-CUES = {
-    "favorable": ("potentiel", "ameliorer", "revolutionner", "opportunite", "avantage", "benefici", "aider", "utiles",
-                  "moins susceptible", "gagnant", "accelerer", "alternatives", "plus securisees", "fiables", "progres"),
-    "critique": ("critique", "inquietudes", "chomage", "dystopique", "monopole", "inegalites", "accaparer", "insense",
-                 "risques et perils", "soupcons", "a la rue", "crise existentielle", "controverses", "n'emballe pas",
-                 "accusee", "pouvoir de monopole", "antitrust", "surenchere", "faillite"),
-    "nuance": ("mais", "cependant", "a la fois", "compromis", "condition", "defi", "pourrait", "suffisant", "si ",
-               "souplesse", "lourde de consequences", "en question", "est-ce vraiment", "jusqu'a quand", "reste"),
-}
-
-
 def side_stance(side_id: str, label: str) -> str | None:
     key = fold(f"{side_id} {label}")
     for stance in STANCES:
@@ -36,31 +25,33 @@ def side_stance(side_id: str, label: str) -> str | None:
 
 
 class StanceModel:
-    def __init__(self, debates: list[Debate], embedder):
-        self._embedder = embedder
-        texts: dict[str, list[str]] = {s: [] for s in STANCES}
+    """k-nearest-neighbour stance classifier over the curated arguments and quotes of every debate map:
+    a sentence takes the stance of the curated texts it is closest to. Grows with the maps."""
+
+    def __init__(self, debates: list[Debate], vectors, k: int = 7):
+        self._vectors, self._k = vectors, k
+        texts, labels = [], []
         for d in debates:
             for side in d.sides:
                 stance = side_stance(side.id, side.label)
                 if stance:
                     for a in side.arguments:
-                        texts[stance].append(a.text)
-                        texts[stance].extend(q.text for q in a.quotes)
-        self._centroids = {}
-        for stance, items in texts.items():
-            if items:
-                m = embedder.embed_documents(items).mean(axis=0)
-                self._centroids[stance] = m / max(np.linalg.norm(m), 1e-9)
+                        for t in (a.text, *(q.text for q in a.quotes)):
+                            texts.append(t)
+                            labels.append(stance)
+        self._labels = np.array(labels)
+        self._matrix = vectors.embed_documents(texts) if texts else np.zeros((0, 1), dtype=np.float32)
 
     def scores(self, sentence: str, vector: np.ndarray | None = None) -> dict[str, float]:
-        low = fold(sentence)
-        v = self._embedder.embed_query(sentence) if vector is None else vector
-        out = {}
-        for stance in STANCES:
-            cue = sum(1 for c in CUES[stance] if c in low)
-            dense = float(self._centroids[stance] @ v) if stance in self._centroids else 0.0
-            out[stance] = dense + 0.15 * min(cue, 3)
-        return out
+        """Share of the k nearest curated texts (similarity-weighted) that hold each stance."""
+        if not len(self._labels):
+            return {s: 0.0 for s in STANCES}
+        v = self._vectors.embed_documents([sentence])[0] if vector is None else vector
+        sims = self._matrix @ v
+        top = np.argsort(-sims)[: self._k]
+        weights = np.exp((sims[top] - sims[top].max()) * 50.0)
+        total = float(weights.sum()) or 1.0
+        return {s: float(weights[self._labels[top] == s].sum()) / total for s in STANCES}
 
     def classify(self, sentence: str, vector: np.ndarray | None = None) -> tuple[str, float]:
         s = self.scores(sentence, vector)

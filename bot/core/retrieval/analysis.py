@@ -50,6 +50,12 @@ def _word_grams(w: str) -> tuple[str, ...]:
     return tuple(padded[i:i + 3] for i in range(len(padded) - 2))
 
 
+def trigram_set(word: str) -> set[str]:
+    """Character trigrams of a folded word with boundary marks (typo repair against the corpus vocabulary)."""
+    padded = f"<{word}>"
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+
+
 def word_terms(text: str) -> list[str]:
     """Stemmed, accent-folded content words."""
     return [t for t in map(_word_term, raw_words(text)) if t]

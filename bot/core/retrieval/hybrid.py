@@ -7,23 +7,24 @@ from collections import Counter, defaultdict
 from typing import Literal
 
 from bot.core.models import Article, Chunk, Passage
-from bot.core.retrieval.analysis import STOPWORDS, ngram_terms, raw_words, word_terms
-from bot.core.retrieval.expansion import expand, trigram_set
+from bot.core.retrieval.analysis import STOPWORDS, ngram_terms, raw_words, trigram_set, word_terms
 from bot.core.retrieval.lexical import BM25Index
 from bot.core.text import fold
 
 Mode = Literal["hybrid", "bm25", "dense"]
-_NAME = re.compile(r"(?<![.?!]\s)(?<=\s)[A-ZÀ-Ý][\w-]{2,}")
-_COMMON_CAPS = frozenset({"ia", "ai", "what", "how", "why", "who", "when", "which", "quel", "quelle", "pourquoi", "comment", "combien"})
-# Generic question words that say nothing about the topic.
-QUESTION_FILLERS = frozenset(fold(w) for w in """
-dire dit savoir sais connaitre expliquer explique raconter parler parle pense penses pensez penser avis
-promis prevu vraiment actuellement aujourd'hui exactement environ quoi quel quelle quels quelles combien
-bonne bon mauvaise mauvais faut assez really actually about tell know explain think exactly currently today
-going given around like over ones good bad whole also just still much many far big long so yet ever
-""".split())
-EXPANSION_WEIGHT = 0.6
+# A capitalised word that does not open a sentence: a name ("Amazon", "Elon Musk", "OpenAI").
+_NAME = re.compile(r"(?<![.?!]\s)(?<=[\s'’])[A-ZÀ-Ý][\w-]{2,}")
 REPAIR_WEIGHT = 0.7
+
+
+def _corpus_names(texts) -> frozenset[str]:
+    """Folded words that the articles only ever write capitalised (and that are not sentence openers)."""
+    capitalised, lowercase = set(), set()
+    for text in texts:
+        for m in re.finditer(r"[^\W\d_][\w-]+", text):
+            w = m.group(0)
+            (capitalised if w[0].isupper() else lowercase).add(fold(w))
+    return frozenset(capitalised - lowercase - STOPWORDS)
 
 
 class HybridRetriever:
@@ -38,6 +39,7 @@ class HybridRetriever:
         self.words = BM25Index(word_terms).build(texts)
         self.ngrams = BM25Index(ngram_terms).build(texts)
         self._vocab = set(self.words.vocabulary)
+        self._names = _corpus_names(c.text for c in chunks)
         self._surface: dict[str, str] = {}  # folded surface word -> original
         self._gram_index: dict[str, set[str]] = defaultdict(set)
         for t in texts:
@@ -70,22 +72,20 @@ class HybridRetriever:
             out.extend(self._surface[c] for _, c in best[:2])
         return out
 
-    def _lexical_terms(self, index: BM25Index, query: str, extra: str, repaired: list[str]) -> dict[str, float]:
+    def _lexical_terms(self, index: BM25Index, query: str, repaired: list[str]) -> dict[str, float]:
         terms = index.query_terms(query)
-        for text, weight in ((extra, EXPANSION_WEIGHT), (" ".join(repaired), REPAIR_WEIGHT)):
-            for t, w in index.query_terms(text, weight).items():
-                terms[t] = max(terms.get(t, 0.0), w)
+        for t, w in index.query_terms(" ".join(repaired), REPAIR_WEIGHT).items():
+            terms[t] = max(terms.get(t, 0.0), w)
         return terms
 
     # -- search ----------------------------------------------------------------------
     def rankings(self, query: str, n: int, mode: Mode = "hybrid", dense_sims: dict[int, float] | None = None) -> dict[str, list[int]]:
-        extra = expand(query) if self.s.expand_queries else ""
         repaired = self._repairs(query) if mode != "dense" else []
         lists: dict[str, list[int]] = {}
         if mode in ("hybrid", "bm25"):
-            lists["bm25"] = [i for i, _ in self.words.top(self._lexical_terms(self.words, query, extra, repaired), n)]
+            lists["bm25"] = [i for i, _ in self.words.top(self._lexical_terms(self.words, query, repaired), n)]
         if mode == "hybrid" and self.s.weights.ngram > 0:
-            lists["ngram"] = [i for i, _ in self.ngrams.top(self._lexical_terms(self.ngrams, query, extra, []), n)]
+            lists["ngram"] = [i for i, _ in self.ngrams.top(self._lexical_terms(self.ngrams, query, []), n)]
         if mode in ("hybrid", "dense") and (mode == "dense" or self.s.weights.dense > 0):
             vec = self.embedder.embed_query(query)
             hits = [h for h in self.store.query(vec, n) if h.chunk_id in self._pos]
@@ -118,33 +118,24 @@ class HybridRetriever:
         return passages, evidence
 
     def _evidence(self, query: str, chosen: list[int], dense_sims: dict[int, float]) -> dict:
-        top_terms: set[str] = set()
-        for i in chosen[:3]:
-            top_terms.update(word_terms(self.chunks[i].text))
-        words = [w for w in raw_words(query) if fold(w) not in STOPWORDS and len(fold(w)) >= 3]
-        covered = 0
-        unknown_names = []
-        for w in words:
-            alts = set(word_terms(w)) | set(word_terms(expand(w))) | set(word_terms(" ".join(self._repairs(w, 0.6))))
-            if alts & top_terms:
-                covered += 1
+        """Best dense similarity among the chosen passages, and the names of the query with whether
+        any article mentions them (a name no source mentions is what premise checks look at)."""
+        names = []
         for m in _NAME.finditer(query):
             name = m.group(0)
-            if m.start() > 0 and fold(name) not in self._surface and fold(name) not in _COMMON_CAPS and not (set(word_terms(name)) & self._vocab):
-                unknown_names.append(name)
-        unknown_terms = []
-        for w in words:
-            f = fold(w)
-            if f in QUESTION_FILLERS:
-                continue
-            alts = set(word_terms(w)) | set(word_terms(expand(w, synonyms=False))) | set(word_terms(" ".join(self._repairs(w, 0.75))))
-            if not (alts & self._vocab):
-                unknown_terms.append(w)
+            known = fold(name) in self._surface or bool(set(word_terms(name)) & self._vocab)
+            names.append((name, known))
         dense_max = max((dense_sims.get(i, 0.0) for i in chosen), default=0.0)
-        if not dense_sims and chosen:
-            dense_max = 0.0
-        return {"dense_max": float(dense_max), "coverage": covered / len(words) if words else 0.0,
-                "unknown_names": unknown_names, "unknown_terms": unknown_terms}
+        return {"dense_max": float(dense_max), "names": names,
+                "unknown_names": [n for n, known in names if not known]}
+
+    def is_name(self, word: str) -> bool:
+        """A name of the corpus ("Anthropic", "Amazon"): always capitalised in the articles."""
+        return fold(word) in self._names
+
+    def mentions(self, word: str) -> bool:
+        """Whether some article contains this word (accent-folded, or its stem)."""
+        return fold(word) in self._surface or bool(set(word_terms(word)) & self._vocab)
 
     def _diversify(self, order: list[int], k: int) -> list[int]:
         """Cap passages per article and skip near-duplicates (overlapping neighbour chunks)."""

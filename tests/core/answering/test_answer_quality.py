@@ -1,4 +1,5 @@
-"""Answer quality over tests/eval/answers.yaml: routing per kind, sides cited, side recall, verbatim citations.
+"""Answer quality over tests/eval/answers.yaml (dev): the invariants on the real answers; routing per kind and
+side recall are reported by bench/eval_understanding.py.
 
 The evaluation is a plain function, tested on hand-made answers first so that each threshold is known to fire.
 """
@@ -93,11 +94,15 @@ def evaluate(cases: list[dict], answer_for, article_for) -> QualityReport:
 # --------------------------------------------------------------------------- the real evaluation
 
 
-def test_answer_quality_on_the_eval_set(shared_service):
-    report = evaluate(CASES, lambda c: ask_once(shared_service, c["question"]), shared_service.article)
-    assert set(report.total) == {"debate", "factual", "no_answer"}
+def test_answer_invariants_on_the_dev_set(shared_service):
+    """Invariants, not scores (those are in docs/benchmarks.md): every debate answer cites at least two
+    sides, every citation is verbatim, and an abstention cites nothing."""
+    answers = {}
+    report = evaluate(CASES, lambda c: answers.setdefault(c["id"], ask_once(shared_service, c["question"])), shared_service.article)
     assert sum(report.total.values()) == len(CASES)
-    assert report.problems() == [], report.summary()
+    assert report.one_sided == [], report.summary()
+    assert report.not_verbatim == [], report.summary()
+    assert [i for i, a in answers.items() if a.kind == "no_answer" and a.citations] == []
 
 
 def test_eval_set_is_consistent_with_the_knowledge(shared_service):

@@ -1,0 +1,95 @@
+"""Question understanding on the dev and test splits: retrieval recall@5, gold passage cited, refusals,
+abstention, false-premise correction, debate sides; per language. Markdown tables on stdout.
+
+Only dev failures can be listed (`--dev-misses`): the test split is reported, never inspected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import ROOT, percentile, settings_for
+
+from bot.core.evaluation import is_hit, load_cases, score_answer, summarize
+from bot.core.service import Contrepoint
+
+METRICS = ("recall@5", "gold_cited", "refused", "abstained", "premise_corrected", "side_recall", "one_sided", "false_balance")
+
+
+def run(svc: Contrepoint, split: str) -> tuple[dict, list]:
+    articles = {a.id: a for a in svc.kb.articles}
+    cases = load_cases(ROOT, articles, split)
+    rows, misses, latencies = [], [], []
+    for c in cases:
+        hits = svc.search(c.question, k=5)
+        t = time.perf_counter()
+        ans = svc.ask(c.question)
+        latencies.append((time.perf_counter() - t) * 1000)
+        r = score_answer(c, ans)
+        r["recall@5"] = any(is_hit(p, c.gold) for p in hits) if c.gold and c.kind != "no_answer" else None
+        rows.append((c, r))
+        bad = [m for m in METRICS if r.get(m) is not None and ((m in ("refused", "one_sided", "false_balance")) == bool(r[m]))
+               and m != "side_recall"] + (["side_recall"] if r.get("side_recall") is not None and r["side_recall"] < 1 else [])
+        if bad:
+            misses.append((c, ans, bad))
+    summary = summarize_with_recall(rows)
+    summary["latency_ms"] = {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "n": len(latencies)}
+    return summary, misses
+
+
+def summarize_with_recall(rows):
+    out = summarize(rows)
+    for name in out:
+        vals = [float(r["recall@5"]) for c, r in rows if r["recall@5"] is not None and (name == "all" or c.lang == name)]
+        out[name]["recall@5"] = (sum(vals) / len(vals), len(vals)) if vals else None
+    return out
+
+
+def table(title: str, summary: dict) -> str:
+    langs = ["all"] + sorted(k for k in summary if k not in ("all", "latency_ms"))
+    lines = [f"#### {title}", "", "| metric | " + " | ".join(langs) + " |", "|---|" + "---|" * len(langs)]
+    for m in ("n",) + METRICS:
+        cells = []
+        for lang in langs:
+            v = summary[lang].get(m)
+            cells.append(str(v) if m == "n" else ("–" if v is None else f"{v[0]:.2f} ({v[1]})"))
+        lines.append(f"| {m} | " + " | ".join(cells) + " |")
+    lat = summary["latency_ms"]
+    lines += ["", f"ask latency over {lat['n']} questions: p50 {lat['p50']:.1f} ms, p95 {lat['p95']:.1f} ms"]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--backend", default="e5")
+    ap.add_argument("--data-dir", default=None)
+    ap.add_argument("--splits", default="dev,test")
+    ap.add_argument("--dev-misses", action="store_true", help="list the dev questions that fail (never the test ones)")
+    ap.add_argument("--json", default=None)
+    args = ap.parse_args()
+    data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="cp-understand-"))
+    t = time.perf_counter()
+    svc = Contrepoint(settings_for(data_dir, embeddings={"backend": args.backend}), root=ROOT)
+    svc.ensure_ready()
+    svc.ask("warm-up")
+    print(f"store + engine ready in {time.perf_counter() - t:.1f} s ({args.backend})", file=sys.stderr)
+    results = {}
+    for split in args.splits.split(","):
+        summary, misses = run(svc, split)
+        results[split] = summary
+        print(table(f"{split} ({args.backend})", summary), "\n")
+        if split == "dev" and args.dev_misses:
+            for c, ans, bad in misses:
+                print(f"- {c.id} [{c.lang}/{c.kind}] {bad} got={ans.kind} premise={ans.premise} sides={[s.side_id for s in ans.sides]} "
+                      f"| {c.question}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

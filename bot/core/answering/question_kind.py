@@ -1,0 +1,40 @@
+"""Is a question asking for a judgement (a debate) or for a fact? A logistic regression over the
+question's embedding, fitted on labelled example questions (`question_kinds.yaml`, written from the dev
+split by bench/calibrate_routing.py) plus every phrasing of the curated debate maps, so it grows with
+the maps. Works in any language the embedding model knows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+EXAMPLES = Path(__file__).with_name("question_kinds.yaml")
+
+
+def load_examples(path: Path = EXAMPLES) -> list[tuple[str, str]]:
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [(e["question"], e["kind"]) for e in data.get("examples", []) if e.get("kind") in ("debate", "factual")]
+
+
+class QuestionKindModel:
+    def __init__(self, vectors, debates, examples: list[tuple[str, str]] | None = None):
+        """`vectors`: a PersistentCache (its `embed_queries` gives query-side vectors)."""
+        from sklearn.linear_model import LogisticRegression
+
+        pairs = list(examples if examples is not None else load_examples())
+        for d in debates:
+            pairs += [(p, "debate") for p in (d.question, d.question_en, *d.aliases) if p]
+        labels = np.array([k == "debate" for _, k in pairs])
+        self._model = None
+        if labels.any() and not labels.all():
+            x = vectors.embed_queries([q for q, _ in pairs])
+            self._model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000).fit(x, labels)
+
+    def debate_probability(self, qvec: np.ndarray) -> float:
+        if self._model is None:
+            return 0.0
+        return float(self._model.predict_proba(qvec[None, :])[0, 1])

@@ -1,0 +1,28 @@
+"""User-facing text for the router's reason codes (French default, English)."""
+
+from __future__ import annotations
+
+from bot.core.i18n import pick
+from bot.core.models import Lang
+
+_TEXT = {
+    "out_of_scope": ("Cette demande ne porte pas sur les sources (instructions, secrets ou configuration) : Contrepoint n'y répond pas.",
+                     "This request is not about the sources (instructions, secrets or configuration): Contrepoint does not answer it."),
+    "not_covered": ("Les sources ne traitent pas ce point.", "The sources do not cover this point."),
+    "not_mentioned": ("Les articles ne mentionnent pas {names}.", "The articles do not mention {names}."),
+    "premise_name": ("⚠️ Prémisse à vérifier : les sources ne mentionnent pas {names} ; sur ce point, voici ce qu'elles disent.",
+                     "⚠️ Check the premise: the sources do not mention {names}; on this point, here is what they say."),
+    "premise_quantity": ("⚠️ Prémisse à vérifier : les sources ne donnent pas {values} ; voici les chiffres qu'elles donnent.",
+                         "⚠️ Check the premise: the sources do not give {values}; here are the figures they give."),
+    "covered_topics": ("Les articles de la base portent sur : {titles}.", "The articles in the knowledge base are about: {titles}."),
+    "other_language": ("Réponse en français (question détectée en « {iso} »).", "Answering in English (question detected as “{iso}”)."),
+}
+
+
+def reason_text(code: str, lang: Lang, **params: object) -> str:
+    fr, en = _TEXT[code]
+    return pick(lang, fr, en, **params)
+
+
+def quoted(items: list[str], lang: Lang) -> str:
+    return ", ".join((f"« {i} »" if lang == "fr" else f"“{i}”") for i in items[:3])
