@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from answer_checks import assert_citations_verbatim, ask_once
+from answer_checks import ask_once, assert_citations_verbatim
 
 from bot.core.answering import premise
 from bot.core.answering.lang import detect
