@@ -321,7 +321,7 @@ PHASES = ("load articles", "chunking", "embed", "chroma add", "manifest save", "
 def targets(results: list[dict]) -> list[str]:
     out = []
     for r in results:
-        if r["backend"] != "use":
+        if r["backend"] not in ("e5", "use"):
             continue
         q = r["quality"]
         r5 = q["hybrid"]["all"]["recall@5"]
@@ -361,7 +361,8 @@ def main() -> None:
     ap.add_argument("--label", default="", help=argparse.SUPPRESS)
     ap.add_argument("--knowledge", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--data-dir", default=None, help=argparse.SUPPRESS)
-    ap.add_argument("--backend", default="use", help=argparse.SUPPRESS)
+    ap.add_argument("--backend", default="e5", help=argparse.SUPPRESS)
+    ap.add_argument("--embedders", default="e5", help="comma-separated embedding backends to measure (e5, use)")
     args = ap.parse_args()
 
     if args.worker or args.resync_probe:
@@ -372,7 +373,8 @@ def main() -> None:
         return
 
     info = machine_info()
-    results = [] if args.only_synthetic else [run_worker("5 articles", ROOT / "knowledge", "use", args)]
+    embedders = args.embedders.split(",")
+    results = [] if args.only_synthetic else [run_worker("5 articles", ROOT / "knowledge", e, args) for e in embedders]
     if not args.no_hashing and not args.only_synthetic:
         results.append(run_worker("5 articles", ROOT / "knowledge", "hashing", args))
     if args.articles > 0:
@@ -383,7 +385,8 @@ def main() -> None:
         meta = build(corpus, args.articles, args.seed)
         print(f"[bench] synthetic corpus: {meta} in {time.perf_counter() - t:.1f}s", file=sys.stderr, flush=True)
         try:
-            results.append(run_worker(f"{args.articles} synthetic + 5", corpus, "use", args))
+            for e in embedders:
+                results.append(run_worker(f"{args.articles} synthetic + 5", corpus, e, args))
         finally:
             if not args.corpus_dir:
                 shutil.rmtree(corpus, ignore_errors=True)
