@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from bot.cli_knowledge import knowledge_commands
 from bot.logging_setup import setup_logging
 from bot.settings import ConfigError, Secrets, Settings, load_settings
 
@@ -181,6 +182,10 @@ def ingest(app: AppContext, rebuild: bool) -> None:
 @cli.group()
 def knowledge() -> None:
     """Knowledge folder tools."""
+
+
+for _command in knowledge_commands():
+    knowledge.add_command(_command)
 
 
 @knowledge.command("check")

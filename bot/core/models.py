@@ -26,6 +26,7 @@ class Article:
     published: str | None = None
     tags: tuple[str, ...] = ()
     content_hash: str = ""
+    url: str | None = None  # where the article was imported from (`knowledge add`)
 
 
 @dataclass(frozen=True)

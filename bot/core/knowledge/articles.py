@@ -13,7 +13,7 @@ from bot.core.knowledge.problems import Problem
 from bot.core.models import Article
 
 ARTICLE_SUFFIXES = (".md", ".txt")
-FRONT_MATTER_KEYS = {"id", "title", "language", "outlet", "published", "tags"}
+FRONT_MATTER_KEYS = {"id", "title", "language", "outlet", "published", "tags", "url"}
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _FENCE = "---"
 
@@ -72,6 +72,9 @@ def _split_front_matter(text: str) -> tuple[dict | None, str]:
     raise ArticleError("broken front matter: opening '---' without a closing '---' line")
 
 
+split_front_matter = _split_front_matter
+
+
 def _title_from_text(body: str, path: Path) -> str:
     for line in body.splitlines():
         line = line.strip().lstrip("#").strip()
@@ -125,6 +128,7 @@ def parse_article(path: Path, raw: bytes, source: str) -> Article:
         language=(_str_field(meta, "language") or "fr").lower(),
         outlet=_str_field(meta, "outlet"),
         published=_str_field(meta, "published"),
+        url=_str_field(meta, "url"),
         tags=tuple(str(t) for t in tags if str(t).strip()),
         content_hash=digest,
     )
