@@ -78,7 +78,7 @@ def from_html(data: bytes | str, *, url: str | None = None, charset: str | None 
         except LookupError:  # unknown charset name: let trafilatura guess
             html = data
     body = trafilatura.extract(html, url=url, include_comments=False, include_tables=True, favor_precision=True,
-                               deduplicate=True, output_format="txt")
+                               output_format="txt")  # no `deduplicate`: it is a process-wide cache across documents
     text = _check_length(_tidy((body or "").replace("\n", "\n\n")), "the page")
     meta = extract_metadata(html, default_url=url, extensive=False)
     title = sitename = date = canonical = None
@@ -86,6 +86,9 @@ def from_html(data: bytes | str, *, url: str | None = None, charset: str | None 
         title, sitename, date = (meta.title or "").strip() or None, (meta.sitename or "").strip() or None, meta.date
         canonical = meta.url if (meta.url or "").startswith(("http://", "https://")) else None
     canonical = canonical or url
+    netloc = urllib.parse.urlsplit(canonical or "").netloc.lower()
+    if sitename and sitename.lower() in (netloc, netloc.removeprefix("www.")):  # trafilatura's fallback: the URL's host
+        sitename = None
     return Extracted(text=text, title=title, outlet=sitename or host_of(canonical), published=normalise_date(date), url=canonical)
 
 

@@ -47,16 +47,30 @@ def check_url(url: str) -> str:
     return urllib.parse.urlunsplit(parts)
 
 
+def _check_redirect(req, newurl: str) -> str:
+    target = urllib.parse.urljoin(req.full_url, newurl)
+    scheme = urllib.parse.urlsplit(target).scheme.lower()
+    if scheme not in _SCHEMES:
+        raise FetchError(f"{req.full_url} redirects to a {scheme}: address ({target[:120]}); only http(s) redirects "
+                         "are followed. Download the file yourself and add it as a local file")
+    return target
+
+
 class _SafeRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows at most MAX_REDIRECTS redirects, to http(s) only (urllib alone would follow ftp:)."""
+
     max_redirections = MAX_REDIRECTS
 
+    def http_error_302(self, req, fp, code, msg, headers):
+        location = headers.get("location") or headers.get("uri")
+        if location:
+            _check_redirect(req, location)
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
     def redirect_request(self, req, fp, code, msg, headers, newurl):
-        target = urllib.parse.urljoin(req.full_url, newurl)
-        scheme = urllib.parse.urlsplit(target).scheme.lower()
-        if scheme not in _SCHEMES:
-            raise FetchError(f"{req.full_url} redirects to a {scheme or 'relative'}: address ({target[:120]}); "
-                             "only http(s) redirects are followed. Download the file yourself and add it as a local file")
-        return super().redirect_request(req, fp, code, msg, headers, target)
+        return super().redirect_request(req, fp, code, msg, headers, _check_redirect(req, newurl))
 
 
 def _opener() -> urllib.request.OpenerDirector:

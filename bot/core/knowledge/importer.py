@@ -113,7 +113,9 @@ def load_source(source: str, limits: FetchLimits = FetchLimits()) -> Extracted:
             return Extracted(text=doc.text, title=doc.title, published=doc.published,
                              outlet=doc.outlet or extract.host_of(got.final_url), url=doc.url or got.final_url)
         return _read_local(Path(source).expanduser())
-    except (FetchError, ExtractError) as exc:
+    except FetchError as exc:  # its message names the URL
+        raise ImportRefused(str(exc)) from None
+    except ExtractError as exc:
         raise ImportRefused(f"{source}: {exc}") from None
 
 
@@ -139,12 +141,17 @@ def front_matter(doc: Extracted, overrides: Overrides, fallback_title: str) -> d
     return {k: v for k, v in meta.items() if v}
 
 
+def _refuse_known_url(url: str | None, existing: list[Article]) -> None:
+    key = canonical_url(url)
+    for art in existing:
+        if key and canonical_url(art.url) == key:
+            raise ImportRefused(f"already in the knowledge base: {art.source} has the same URL ({art.url}); nothing written")
+
+
 def _refuse_duplicates(doc: Extracted, title: str, existing: list[Article]) -> None:
-    url = canonical_url(doc.url)
+    _refuse_known_url(doc.url, existing)
     mine = shingles(doc.text)
     for art in existing:
-        if url and canonical_url(art.url) == url:
-            raise ImportRefused(f"already in the knowledge base: {art.source} has the same URL ({art.url}); nothing written")
         if art.title.strip().casefold() == title.casefold():
             raise ImportRefused(f"{art.source} already has the title {title!r}; if it is another article, give it one with --title")
         share = containment(mine, shingles(art.body))
@@ -170,10 +177,12 @@ def render_article(meta: dict, text: str) -> str:
 def add_article(source: str, knowledge_dir: Path, root: Path, *, overrides: Overrides = Overrides(),
                 limits: FetchLimits = FetchLimits(), dry_run: bool = False) -> Imported:
     """Import one source into `knowledge_dir/articles/`. Raises ImportRefused (nothing written)."""
+    existing = load_articles(knowledge_dir, root).articles
+    if is_url(source):
+        _refuse_known_url(source, existing)  # before downloading anything
     doc = load_source(source, limits)
     fallback = Path(source).stem if not is_url(source) else (extract.host_of(source) or "article")
     meta = front_matter(doc, overrides, fallback)
-    existing = load_articles(knowledge_dir, root).articles
     _refuse_duplicates(doc, meta["title"], existing)
     articles_dir = knowledge_dir / "articles"
     taken = {a.id for a in existing}
