@@ -191,12 +191,14 @@ for _command in knowledge_commands():
 @knowledge.command("check")
 @pass_app
 def knowledge_check(app: AppContext) -> None:
-    """Validate knowledge/: articles, debates.yaml, facts.yaml. Exits 1 on any problem."""
+    """Validate knowledge/: articles, debates.yaml, facts.yaml. Exits 1 on any problem (warnings alone: 0)."""
     from bot.core.knowledge.check import check_knowledge
 
     report = check_knowledge(app.settings.knowledge.dir, root=app.root)
     for problem in report.problems:
         click.echo(f"{problem.path}: {problem.reason}")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning.path}: {warning.reason}")
     click.echo(report.summary(), err=True)
     if report.problems:
         sys.exit(1)

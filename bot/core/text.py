@@ -23,6 +23,11 @@ def fold(text: str) -> str:
     return text.replace("œ", "oe").replace("æ", "ae")
 
 
+def utf16_len(text: str) -> int:
+    """Length as Discord counts it (UTF-16 code units): characters outside the BMP, most emoji, count twice."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
 def words(text: str) -> list[str]:
     """Accent-folded word tokens; elided articles (l', d', qu') are split off."""
     return _WORD.findall(fold(text))

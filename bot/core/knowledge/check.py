@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.knowledge.articles import load_articles
-from bot.core.knowledge.curated import load_debates, load_facts
+from bot.core.knowledge.curated import _rel, load_debates, load_facts
 from bot.core.knowledge.problems import Problem
 
 
@@ -15,10 +15,13 @@ class CheckReport:
     articles: int = 0
     debates: int = 0
     facts: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # errors: `knowledge check` exits 1
+    warnings: list[Problem] = field(default_factory=list)  # worth a look, never blocking
 
     def summary(self) -> str:
         status = "OK" if not self.problems else f"{len(self.problems)} problem(s)"
+        if self.warnings:
+            status += f", {len(self.warnings)} warning(s)"
         return f"knowledge check: {self.articles} articles, {self.debates} debates, {self.facts} facts: {status}"
 
 
@@ -33,4 +36,13 @@ def check_knowledge(folder: Path, root: Path) -> CheckReport:
     facts, fp = load_facts(folder / "facts.yaml", by_id, root)
     report.articles, report.debates, report.facts = len(loaded.articles), len(debates), len(facts)
     report.problems = loaded.problems + dp + fp
+    _maintainer_checks(report, loaded.articles, debates, facts, _rel(folder / "debates.yaml", root))
     return report
+
+
+def _maintainer_checks(report: CheckReport, articles, debates, facts, debates_path: str) -> None:
+    from bot.core.knowledge.lint import poll_limit_problems, unused_articles
+
+    report.problems += poll_limit_problems(debates, debates_path)
+    report.warnings += unused_articles(articles, debates, facts)
+

@@ -13,8 +13,9 @@ import yaml
 
 from bot.core.knowledge.problems import Problem
 from bot.core.models import Argument, Article, Debate, DebateSide, Fact, Quote
+from bot.core.text import utf16_len
 
-MAX_LABEL = 55
+MAX_LABEL = 55  # Discord's limit for a poll answer (a side label becomes one), in UTF-16 code units
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
@@ -60,6 +61,8 @@ def _text(entry: dict, key: str, where: str, required: bool = True) -> str:
 
 
 def locate_quote(raw: object, articles: dict[str, Article], where: str) -> Quote:
+    if raw is None:
+        raise EntryError(f"{where}: no source: add quote: {{article: <article id>, text: \"<a sentence copied verbatim from it>\"}}")
     if not isinstance(raw, dict):
         raise EntryError(f"{where}: a quote needs 'article' and 'text'")
     art_id = raw.get("article")
@@ -70,7 +73,10 @@ def locate_quote(raw: object, articles: dict[str, Article], where: str) -> Quote
         raise EntryError(f"{where}: quote 'text' is empty")
     start = articles[art_id].body.find(text)
     if start < 0:
-        raise EntryError(f"{where}: quote is not an exact substring of {art_id!r}: {text[:80]!r}… (copy it verbatim, apostrophes and spaces included)")
+        from bot.core.knowledge.lint import quote_hint
+
+        raise EntryError(f"{where}: quote is not an exact substring of {art_id!r}: {text[:80]!r}… (copy it verbatim, apostrophes and spaces "
+                         f"included); {quote_hint(articles[art_id].body, text)}")
     return Quote(article_id=art_id, text=text, start=start, end=start + len(text))
 
 
@@ -101,8 +107,9 @@ def _parse_debate(raw: object, articles: dict[str, Article], seen: set[str]) -> 
         label = _text(s, "label", swhere)
         label_en = _text(s, "label_en", swhere, required=False) or label
         for name, lab in (("label", label), ("label_en", label_en)):
-            if len(lab) > MAX_LABEL:
-                raise EntryError(f"{swhere}: {name} is {len(lab)} characters, the limit is {MAX_LABEL} (it becomes a poll answer)")
+            if utf16_len(lab) > MAX_LABEL:
+                raise EntryError(f"{swhere}: {name} is {utf16_len(lab)} characters (emoji count 2), Discord's limit for a poll answer "
+                                 f"is {MAX_LABEL}: shorten it by {utf16_len(lab) - MAX_LABEL}")
         args_raw = s.get("arguments")
         if not isinstance(args_raw, list) or not args_raw:
             raise EntryError(f"{swhere}: every side needs at least one argument")
