@@ -43,5 +43,91 @@ def add_command(app, sources: tuple[str, ...], title, outlet, date, lang, tags, 
         sys.exit(1)
 
 
+def _pick_articles(folder, names: tuple[str, ...]):
+    """Articles named by id or path; none named: those no debate map quotes yet."""
+    from bot.core.knowledge.side_similarity import quoted_articles
+
+    if not names:
+        quoted = quoted_articles(folder.debates)
+        return [a for a in folder.articles if a.id not in quoted]
+    by_key = {a.id: a for a in folder.articles} | {a.source: a for a in folder.articles}
+    picked = []
+    for name in names:
+        art = by_key.get(name) or by_key.get(Path(name).stem) or next((a for a in folder.articles if Path(name).as_posix().endswith(a.source)), None)
+        if art is None:
+            raise click.ClickException(f"no article {name!r} in the knowledge folder (give its id or its file; see `contrepoint knowledge check`)")
+        picked.append(art)
+    return picked
+
+
+@click.command("draft-debates")
+@click.argument("articles", nargs=-1)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Review file to write (default: knowledge/review/debates-draft-<date>.yaml).")
+@click.pass_obj
+def draft_debates_command(app, articles: tuple[str, ...], out: Path | None) -> None:
+    """Propose debates and candidate quotes for new ARTICLES (default: those no debate quotes) in a review file."""
+    import datetime
+
+    from bot.core.knowledge.draft_file import write_draft
+    from bot.core.knowledge.drafting import draft_article
+    from bot.core.knowledge.side_similarity import SideSpace, open_folder, open_vectors
+
+    kdir = Path(app.settings.knowledge.dir)
+    folder = open_folder(kdir, app.root)
+    picked = _pick_articles(folder, articles)
+    if not picked:
+        click.echo("Every article is already quoted by a debate map; name articles to draft them anyway.")
+        return
+    if not folder.debates:
+        raise click.ClickException("knowledge/debates.yaml has no valid debate to propose (run `contrepoint knowledge check`)")
+    vectors = open_vectors(app.settings)
+    space = SideSpace.build(vectors, folder.debates)
+    drafts = [draft_article(a, space, folder.debates, vectors) for a in picked]
+    vectors.save()
+    path = write_draft(drafts, kdir, datetime.date.today().isoformat(), out)
+    for d in drafts:
+        if d.proposed:
+            parts = [f"{f.debate.id} (fit {f.fit:.3f}: " + ", ".join(f"{sid} {len(c)}" for sid, c in f.sides.items() if c) + ")"
+                     for f in d.proposed]
+            click.echo(f"{d.article.id}: " + "; ".join(parts))
+        else:
+            best = d.fits[0] if d.fits else None
+            click.echo(f"{d.article.id}: fits no debate" + (f" (closest: {best.debate.id}, fit {best.fit:.3f})" if best else "")
+                       + "; its main topics are listed under `unmatched` for a new debate")
+    click.echo(f"wrote {_shown(path, app.root)}: review it, then `contrepoint knowledge merge-draft {_shown(path, app.root)}`")
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@click.command("merge-draft")
+@click.argument("draft", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate only, change nothing.")
+@click.pass_obj
+def merge_draft_command(app, draft: Path, dry_run: bool) -> None:
+    """Validate a reviewed draft and add its arguments to debates.yaml (all or nothing)."""
+    from bot.core.knowledge.draft_file import merge_draft
+    from bot.core.knowledge.side_similarity import open_folder
+
+    kdir = Path(app.settings.knowledge.dir)
+    folder = open_folder(kdir, app.root)
+    report = merge_draft(draft, kdir / "debates.yaml", {a.id: a for a in folder.articles}, app.root, dry_run=dry_run)
+    for problem in report.problems:
+        click.echo(f"{_shown(draft, app.root)}: {problem}", err=True)
+    if report.problems:
+        click.echo("nothing merged: fix the draft and run merge-draft again", err=True)
+        sys.exit(1)
+    verb = "would add" if dry_run else "added"
+    for did, sid, aid in report.added:
+        click.echo(f"{verb} argument {aid!r} to debate {did!r}, side {sid!r}")
+    if not dry_run:
+        click.echo("debates.yaml updated; a running bot with knowledge.watch picks it up, or use /reload", err=True)
+
+
 def knowledge_commands() -> list[click.Command]:
-    return [add_command]
+    return [add_command, draft_debates_command, merge_draft_command]
