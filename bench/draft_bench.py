@@ -25,6 +25,7 @@ from _common import ROOT  # noqa: E402
 
 from bot.core.answering.sentences import article_sentences  # noqa: E402
 from bot.core.knowledge import drafting  # noqa: E402
+from bot.core.knowledge.coverage import UNCOVERED_MAX  # noqa: E402
 from bot.core.knowledge.side_similarity import SideSpace, open_folder  # noqa: E402
 from bot.core.retrieval.embeddings import E5Embedder, PersistentCache  # noqa: E402
 
@@ -61,7 +62,8 @@ def main() -> None:
     folder = open_folder(ROOT / "knowledge", ROOT)
     pos, neg, top_right, top_total, seconds = [], [], 0, 0, []
     side = {"best cosine (max)": [0, 0], "leaning (mean, centred)": [0, 0]}
-    found_in_draft, real_total, proposed_quotes, close_enough = 0, 0, 0, 0
+    found_in_draft, real_total, proposed_quotes, close_enough, close_uncovered = 0, 0, 0, 0, 0
+    real_best, off_best = [], []
     for art in folder.articles:
         real = list(_real_quotes(folder, art.id))
         if not real:
@@ -95,14 +97,20 @@ def main() -> None:
                 side[name][1] += 1
             real_total += 1
             close_enough += float(scores[i, cols].max()) >= drafting.QUOTE_MIN
+            close_uncovered += float(scores[i].max()) >= UNCOVERED_MAX
+            real_best.append(float(scores[i].max()))
             found_in_draft += (d.id, s.id, sentences[i].start) in proposed
-    off = {}
+    off, off_low, off_total = {}, 0, 0
+    full = SideSpace.build(vectors, folder.debates)
     for name, text in OFF_TOPIC.items():
         from bot.core.models import Article
 
         a = Article(id=name, title=name, body=text, source=name)
-        d = drafting.draft_article(a, SideSpace.build(vectors, folder.debates), folder.debates, vectors)
+        d = drafting.draft_article(a, full, folder.debates, vectors)
         off[name] = (d.fits[0].fit, len(d.proposed))
+        off_low += sum(x < UNCOVERED_MAX for x in d.best_sentence_score)
+        off_total += len(d.best_sentence_score)
+        off_best += list(d.best_sentence_score)
     vectors.save()
     t = drafting.FIT_MIN
     print("| measure | value |\n|---|---|")
@@ -115,6 +123,12 @@ def main() -> None:
     for name, (right, total) in side.items():
         print(f"| real quote's sentence on its real side, {name} | {right}/{total} = {right / max(1, total):.3f} |")
     print(f"| real quotes' sentences at or above QUOTE_MIN={drafting.QUOTE_MIN} | {close_enough}/{real_total} |")
+    print(f"| coverage: held-out real quotes' sentences flagged uncovered (< UNCOVERED_MAX={UNCOVERED_MAX}) | "
+          f"{real_total - close_uncovered}/{real_total} |")
+    print(f"| coverage: off-topic sentences flagged uncovered | {off_low}/{off_total} |")
+    sweep = ", ".join(f"{t:.2f}: {sum(x < t for x in real_best)}/{len(real_best)} vs {sum(x < t for x in off_best)}/{len(off_best)}"
+                      for t in (0.86, 0.87, 0.88, 0.89, 0.90))
+    print(f"| coverage threshold sweep, flagged real quotes vs flagged off-topic sentences | {sweep} |")
     print(f"| real quotes among the draft's candidates (right debate and side, {drafting.PER_SIDE} per side) | {found_in_draft}/{real_total} "
           f"(of {proposed_quotes} candidates proposed) |")
     print(f"| time per article (side vectors + sentences + scores, warm cache) | {np.mean(seconds) * 1000:.0f} ms |")

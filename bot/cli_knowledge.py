@@ -129,5 +129,54 @@ def merge_draft_command(app, draft: Path, dry_run: bool) -> None:
         click.echo("debates.yaml updated; a running bot with knowledge.watch picks it up, or use /reload", err=True)
 
 
+@click.command("coverage")
+@click.option("--png", "png", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also draw the coverage chart to FILE.")
+@click.option("--topics", "max_topics", type=click.IntRange(0, 500), default=15, show_default=True, help="Uncovered topics listed.")
+@click.pass_obj
+def coverage_command(app, png: Path | None, max_topics: int) -> None:
+    """Quotes and articles behind each side of each debate; topics of the articles no debate covers."""
+    from bot.core.knowledge.coverage import coverage
+    from bot.core.knowledge.side_similarity import open_folder, open_vectors
+
+    folder = open_folder(Path(app.settings.knowledge.dir), app.root)
+    vectors = open_vectors(app.settings)
+    report = coverage(folder, vectors)
+    vectors.save()
+    for line in _coverage_table(report, max_topics):
+        click.echo(line)
+    if png is not None:
+        from bot.core.knowledge.coverage_chart import coverage_chart_png
+
+        png.parent.mkdir(parents=True, exist_ok=True)
+        png.write_bytes(coverage_chart_png(report))
+        click.echo(f"wrote {_shown(png, app.root)}", err=True)
+
+
+def _coverage_table(report, max_topics: int) -> list[str]:
+    lines, debate = [], None
+    width = max([len(s.side_id) for s in report.sides] + [4])
+    lines.append(f"{'side':<{width}}  quotes  articles  label")
+    for s in report.sides:
+        if s.debate_id != debate:
+            debate = s.debate_id
+            lines.append(f"[{s.debate_id}] {s.question}")
+        flag = "  <- no quote" if not s.quotes else ("  <- one article only" if len(s.articles) == 1 else "")
+        lines.append(f"{s.side_id:<{width}}  {s.quotes:>6}  {len(s.articles):>8}  {s.label}{flag}")
+    lines.append("")
+    aw = max([len(a.article_id) for a in report.articles] + [7])
+    lines.append(f"{'article':<{aw}}  debate quotes  fact quotes  sentences  uncovered")
+    for a in report.articles:
+        lines.append(f"{a.article_id:<{aw}}  {a.debate_quotes:>13}  {a.fact_quotes:>11}  {a.sentences:>9}  {a.uncovered:>9}")
+    lines.append("")
+    lines.append(f"Topics no debate covers (no side closer than {report.uncovered_max:.2f}): {len(report.topics)}")
+    for i, t in enumerate(report.topics[:max_topics], 1):
+        head = t.sentences[0].text
+        head = head if len(head) <= 160 else head[:159] + "…"
+        lines.append(f"{i:>3}. [{len(t.sentences)} sentence(s); {', '.join(t.articles)}; best {t.best_similarity:.3f}] {head}")
+    if len(report.topics) > max_topics:
+        lines.append(f"     … and {len(report.topics) - max_topics} more (--topics N)")
+    return lines
+
+
 def knowledge_commands() -> list[click.Command]:
-    return [add_command, draft_debates_command, merge_draft_command]
+    return [add_command, draft_debates_command, merge_draft_command, coverage_command]
