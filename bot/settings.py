@@ -28,7 +28,7 @@ class _Section(BaseModel):
 class KnowledgeSettings(_Section):
     dir: Path = Path("knowledge")
     watch: bool = False
-    watch_interval_s: float = Field(5.0, ge=0.5, le=3600)
+    watch_interval_s: float = Field(2.0, ge=0.5, le=3600)
     fetch_timeout_s: float = Field(20.0, ge=1, le=300)  # `knowledge add URL`: seconds before giving up
     fetch_max_mb: float = Field(20.0, gt=0, le=500)  # `knowledge add URL`: largest page or PDF downloaded
 

@@ -11,6 +11,7 @@ from pathlib import Path
 Snapshot = dict[str, tuple[int, int]]  # relative posix path -> (mtime_ns, size)
 
 WATCHED_SUFFIXES: tuple[str, ...] = (".md", ".txt", ".yaml")
+SETTLE_S = 0.5  # a change seen once is looked at again this soon, not a whole polling interval later
 
 
 class KnowledgeWatcher:
@@ -47,6 +48,11 @@ class KnowledgeWatcher:
                 continue
             out[rel.as_posix()] = (st.st_mtime_ns, st.st_size)
         return out
+
+    @property
+    def settling(self) -> bool:
+        """A change was seen once and waits for the next poll to confirm it (poll again soon)."""
+        return self._pending is not None
 
     def accept(self) -> None:
         """Take the current state as synced (call after a manual sync)."""

@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.core.i18n import pick
 from bot.core.models import Lang, SyncReport
-from bot.core.watch import KnowledgeWatcher
+from bot.core.watch import SETTLE_S, KnowledgeWatcher
 from bot.discord_app.permissions import is_admin
 from bot.discord_app.poll_render import user_lang
 
@@ -115,7 +115,7 @@ class AdminCog(commands.Cog, name="Admin"):
         assert self.watcher is not None
         await self.bot.run_core(self.watcher.changed)  # first call records the baseline
         while True:
-            await asyncio.sleep(interval_s)
+            await asyncio.sleep(min(SETTLE_S, interval_s) if self.watcher.settling else interval_s)
             try:
                 await self.watch_once()
             except asyncio.CancelledError:

@@ -53,8 +53,11 @@ def test_change_is_reported_once_it_is_stable_across_two_polls(tmp_path):
     w.changed()
 
     write(a, "alpha, longer")
+    assert w.settling is False
     assert w.changed() is False  # seen once: maybe still being written
+    assert w.settling is True  # the caller polls again soon
     assert w.changed() is True  # same state again: settled
+    assert w.settling is False
     assert w.changed() is False  # reported once
 
 
