@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.core.knowledge import extract
 from bot.core.knowledge.articles import ArticleError, load_articles, parse_article, slugify, split_front_matter
+from bot.core.knowledge.curated import _rel
 from bot.core.knowledge.extract import Extracted, ExtractError
 from bot.core.knowledge.fetch import FetchError, fetch
 from bot.core.knowledge.near_duplicates import NEAR_DUPLICATE_MIN, canonical_url, containment, shingles
@@ -190,7 +191,7 @@ def add_article(source: str, knowledge_dir: Path, root: Path, *, overrides: Over
     meta = {"id": slug, **meta}
     content = render_article(meta, doc.text)
     path = articles_dir / f"{slug}.md"
-    rel = path.resolve().relative_to(root.resolve()).as_posix() if path.resolve().is_relative_to(root.resolve()) else path.as_posix()
+    rel = _rel(path, root)
     try:
         parse_article(path, content.encode("utf-8"), rel)  # what is written must load
     except ArticleError as exc:  # pragma: no cover - a bug here, not bad input
