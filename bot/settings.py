@@ -64,6 +64,9 @@ class RetrievalSettings(_Section):
     rrf_k: int = Field(30, ge=1, le=1000)
     weights: RetrievalWeights = RetrievalWeights()
     max_per_article: int = Field(3, ge=1, le=50)
+    # References to an article ("in the piece about…"), fitted on the dev split by bench/calibrate_routing.py
+    ref_probability: float = Field(0.5, ge=0, le=1)  # classifier probability above which a question names an article
+    ref_min: float = Field(0.8, ge=0, le=1)  # metadata similarity below which the referenced article is missing
 
 
 class RoutingSettings(_Section):

@@ -47,6 +47,7 @@ class Context:
     sentences: list[Sentence] = field(default_factory=list)  # factual candidates, scored by the model
     sims: list[float] = field(default_factory=list)
     verdict: Verdict | None = None
+    article_ref: str | None = None  # the article the question refers to
 
 
 class ExtractiveComposer:
@@ -66,8 +67,12 @@ class ExtractiveComposer:
     def _no_answer(self, ctx: Context) -> Answer:
         """Says why, names what the sources do cover, and cites nothing."""
         names = ctx.verdict.names if ctx.verdict else []
-        reason = reason_text(ctx.reason_code, ctx.lang, names=quoted(names, ctx.lang)) if ctx.reason_code else ""
-        if ctx.reason_code != "out_of_scope":
+        reason = ""
+        if ctx.reason_code and ctx.reason_code != "article_missing":
+            reason = reason_text(ctx.reason_code, ctx.lang, names=quoted(names, ctx.lang))
+        if ctx.reason_code == "article_missing":
+            reason = reason_text("article_missing", ctx.lang, titles="; ".join(f"{i}. {a.title}" for i, a in enumerate(self.articles.values(), 1)))
+        elif ctx.reason_code != "out_of_scope":
             titles = sorted({a.title for a in self.articles.values()})
             reason = " ".join(t for t in (reason, reason_text("covered_topics", ctx.lang, titles=quoted(titles, ctx.lang))) if t)
         text = self._with_language_note(ctx, no_answer_text(ctx.lang, ctx.question, reason))
