@@ -18,7 +18,8 @@ from _common import ROOT, percentile, settings_for
 from bot.core.evaluation import is_hit, load_cases, score_answer, summarize
 from bot.core.service import Contrepoint
 
-METRICS = ("recall@5", "gold_cited", "refused", "abstained", "premise_corrected", "side_recall", "one_sided", "false_balance")
+METRICS = ("recall@5", "gold_cited", "refused", "abstained", "premise_corrected", "side_recall", "one_sided", "false_balance",
+           "ref_missing_said")
 
 
 def run(svc: Contrepoint, split: str) -> tuple[dict, list]:
