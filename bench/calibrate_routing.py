@@ -116,11 +116,12 @@ def main() -> None:
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="cp-route-"))
     svc = Contrepoint(settings_for(data_dir), root=ROOT)
     svc.ensure_ready()
+    all_cases = load_cases(ROOT, {a.id: a for a in svc.kb.articles}, "dev")
+    write_ref_examples(all_cases)
+    refs = calibrate_refs(svc, all_cases)
     # article_missing is decided by article-reference resolution, not by these routing thresholds
-    cases = [c for c in load_cases(ROOT, {a.id: a for a in svc.kb.articles}, "dev") if c.kind != "article_missing"]
+    cases = [c for c in all_cases if c.kind != "article_missing"]
     write_examples(cases)
-    write_ref_examples(cases)
-    refs = calibrate_refs(svc, cases)
     # the classifier is fitted on these same dev examples: score it by leave-one-out so the grid is honest
     eng = engine_for(svc)
     sigs = [signals(svc, eng, c) for c in cases]

@@ -21,6 +21,7 @@ from bot.core.text import fold
 # "3e", "3ème", "3rd", "#3", "n°3": ordinals once text2num has turned spelled-out ones into digits.
 _ORDINAL = re.compile(r"(?:#|n°\s?|\bno\.?\s?)(\d{1,3})\b|\b(\d{1,3})(?:e|è|ème|eme|er|ère|re|st|nd|rd|th|º|ª|o|a)\b", re.I)
 _NAME = re.compile(r"(?<![.?!]\s)(?<=[\s'’(])[A-ZÀ-Ý][\w-]{2,}")
+_CLAUSES = re.compile(r"[,;:?!]+|\s[-–—]\s")
 _SPELLED_LANGS = ("fr", "en", "es", "de", "it", "pt")
 EXAMPLES = Path(__file__).with_name("article_refs.yaml")
 
@@ -75,6 +76,7 @@ class ArticleRefResolver:
         self.articles = list(articles)
         self.s = settings
         self._mentions = mentions
+        self._vectors = vectors
         self._cards = vectors.embed_queries([article_card(a) for a in self.articles]) if self.articles else None
         self._outlets = {fold(a.outlet): i for i, a in enumerate(self.articles) if a.outlet}
         labels = np.array([refers for _, refers in examples], dtype=bool)
@@ -101,12 +103,24 @@ class ArticleRefResolver:
             return ArticleRef(None, None, "missing")
         if outlet is not None:
             return self._ref(outlet, "outlet", 1.0)
-        sims = self._cards @ qvec
+        clause, cvec = self._reference_clause(question, qvec)
+        sims = self._cards @ cvec
         best = int(np.argmax(sims))
-        unknown = [m.group(0) for m in _NAME.finditer(question) if not self._mentions(m.group(0))]
+        unknown = [m.group(0) for m in _NAME.finditer(clause) if not self._mentions(m.group(0))]
         if unknown or float(sims[best]) < self.s.ref_min:
             return ArticleRef(None, None, "missing", float(sims[best]))
         return self._ref(best, "meaning", float(sims[best]))
+
+    def _reference_clause(self, question: str, qvec: np.ndarray) -> tuple[str, np.ndarray]:
+        """The clause that carries the reference ("dans l'article sur les puces", then the question proper):
+        of the question's clauses, the one the classifier finds most article-like."""
+        clauses = [c.strip() for c in _CLAUSES.split(question) if len(c.strip().split()) >= 2]
+        if len(clauses) < 2:
+            return question, qvec
+        vecs = self._vectors.embed_queries(clauses)
+        probs = self._model.predict_proba(vecs)[:, 1]
+        i = int(np.argmax(probs))
+        return clauses[i], vecs[i]
 
     def _outlet_in(self, question: str) -> int | None:
         words = set(re.findall(r"\w+", fold(question)))
