@@ -190,10 +190,8 @@ class ExtractiveComposer:
         premise = None
         if verdict.status == "contradicted":
             premise = "contradicted"
-            if verdict.names:
-                notes.append(reason_text("premise_name", ctx.lang, names=quoted(verdict.names, ctx.lang)))
-            else:
-                notes.append(reason_text("premise_quantity", ctx.lang, values=quoted(verdict.quantities, ctx.lang)))
+            notes.append(reason_text(verdict.reason, ctx.lang, names=quoted(verdict.names, ctx.lang),
+                                     values=quoted(verdict.quantities, ctx.lang)))
         found = [amounts(s.text) for s in chosen]
         if len({s.article_id for s in chosen}) > 1 and len({frozenset(a) for a in found if a}) > 1:
             notes.append(diverge_notice(ctx.lang))
@@ -204,7 +202,7 @@ class ExtractiveComposer:
         intro = self._with_language_note(ctx, factual_intro(ctx.lang))
         md = render_markdown(intro, [side], cb.citations, ctx.lang, notice=notice, heading_sides=False)
         return Answer(ctx.question, "factual", ctx.lang, md, [side], cb.citations, grounded=True, mode="extractive", notice=notice,
-                      reason_code=("premise_name" if verdict.names else "premise_quantity") if premise else None,
+                      reason_code=verdict.reason if premise else None,
                       premise=premise, question_lang=ctx.question_lang)
 
 
