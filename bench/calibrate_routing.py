@@ -41,6 +41,43 @@ def write_examples(cases) -> None:
                         encoding="utf-8")
 
 
+def write_ref_examples(cases) -> None:
+    from bot.core.retrieval.article_ref import EXAMPLES as REF_EXAMPLES
+
+    examples = [{"question": c.question, "refers": bool(c.article_ref) or c.kind == "article_missing"} for c in cases]
+    header = "# Written by bench/calibrate_routing.py from the DEV split; edit the dev data, not this file.\n"
+    REF_EXAMPLES.write_text(header + yaml.safe_dump({"examples": examples}, allow_unicode=True, sort_keys=False, width=200),
+                            encoding="utf-8")
+
+
+def calibrate_refs(svc, cases) -> dict:
+    """ref_probability (leave-one-out classifier probabilities) and ref_min, maximising dev accuracy of
+    "which article, or missing, or none" over every dev case."""
+    from bot.core.retrieval.article_ref import ArticleRefResolver, load_examples
+
+    kb, examples = svc.kb, load_examples()
+    rows = []
+    for c in cases:
+        others = [e for e in examples if e[0] != c.question]
+        res = ArticleRefResolver(kb.articles, kb.vectors, others, kb.settings.retrieval, kb.retriever.mentions)
+        rows.append((c, res, kb.embedder.embed_query(c.question)))
+    best = None
+    for p_min in (0.3, 0.4, 0.5, 0.6, 0.7):
+        for ref_min in (0.78, 0.8, 0.82, 0.84, 0.86):
+            t = kb.settings.retrieval.model_copy(update={"ref_probability": p_min, "ref_min": ref_min})
+            ok = 0
+            for c, res, v in rows:
+                res.s = t
+                ref = res.resolve(c.question, v, c.lang)
+                want = "missing" if c.kind == "article_missing" else c.article_ref
+                got = None if ref is None else ("missing" if ref.missing else ref.article_id)
+                ok += got == want
+            if best is None or ok > best[0]:
+                best = (ok, {"ref_probability": p_min, "ref_min": ref_min})
+    print(f"article references: dev accuracy {best[0]}/{len(rows)} (refs: {sum(1 for c in cases if c.article_ref or c.kind == 'article_missing')})")
+    return best[1]
+
+
 def signals(svc, eng, case) -> dict:
     passages, ev = svc.kb.retriever.search_with_evidence(case.question, 6)
     qv = svc.kb.embedder.embed_query(case.question)
@@ -79,7 +116,11 @@ def main() -> None:
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="cp-route-"))
     svc = Contrepoint(settings_for(data_dir), root=ROOT)
     svc.ensure_ready()
-    cases = load_cases(ROOT, {a.id: a for a in svc.kb.articles}, "dev")
+    all_cases = load_cases(ROOT, {a.id: a for a in svc.kb.articles}, "dev")
+    write_ref_examples(all_cases)
+    refs = calibrate_refs(svc, all_cases)
+    # article_missing is decided by article-reference resolution, not by these routing thresholds
+    cases = [c for c in all_cases if c.kind != "article_missing"]
     write_examples(cases)
     # the classifier is fitted on these same dev examples: score it by leave-one-out so the grid is honest
     eng = engine_for(svc)
@@ -92,13 +133,17 @@ def main() -> None:
         t = dict(zip(GRID, values))
         per_kind: dict[str, list[bool]] = {}
         for s, c in zip(sigs, cases):
-            per_kind.setdefault(c.kind, []).append(outcome(s, c, t))
+            if c.kind != "article_missing":  # decided by the article resolver (calibrate_refs)
+                per_kind.setdefault(c.kind, []).append(outcome(s, c, t))
         score = sum(sum(v) / len(v) for v in per_kind.values()) / len(per_kind)  # macro accuracy
         if best is None or score > best[0]:
             best = (score, t, {k: f"{sum(v)}/{len(v)}" for k, v in per_kind.items()})
     print(f"dev macro accuracy {best[0]:.3f} per kind {best[2]}")
     print("routing:")
     for k, v in best[1].items():
+        print(f"  {k}: {v}")
+    print("retrieval:")
+    for k, v in refs.items():
         print(f"  {k}: {v}")
     if args.show:
         for s, c in zip(sigs, cases):

@@ -18,7 +18,8 @@ from _common import ROOT, percentile, settings_for
 from bot.core.evaluation import is_hit, load_cases, score_answer, summarize
 from bot.core.service import Contrepoint
 
-METRICS = ("recall@5", "gold_cited", "refused", "abstained", "premise_corrected", "side_recall", "one_sided", "false_balance")
+METRICS = ("recall@5", "gold_cited", "refused", "abstained", "premise_corrected", "side_recall", "one_sided", "false_balance",
+           "ref_resolved", "ref_recall@5_plain", "ref_missing_said")
 
 
 def run(svc: Contrepoint, split: str) -> tuple[dict, list]:
@@ -26,12 +27,16 @@ def run(svc: Contrepoint, split: str) -> tuple[dict, list]:
     cases = load_cases(ROOT, articles, split)
     rows, misses, latencies = [], [], []
     for c in cases:
-        hits = svc.search(c.question, k=5)
+        hits, _ = svc.search_resolved(c.question, k=5)
         t = time.perf_counter()
         ans = svc.ask(c.question)
         latencies.append((time.perf_counter() - t) * 1000)
         r = score_answer(c, ans)
+        r.setdefault("ref_missing_said", None)
         r["recall@5"] = any(is_hit(p, c.gold) for p in hits) if c.gold and c.kind != "no_answer" else None
+        # article references: resolved to the right article, and recall without the resolver (before)
+        r["ref_resolved"] = (ans.article_ref == c.article_ref) if c.article_ref else None
+        r["ref_recall@5_plain"] = any(is_hit(p, c.gold) for p in svc.search(c.question, k=5)) if c.article_ref and c.gold else None
         rows.append((c, r))
         bad = [m for m in METRICS if r.get(m) is not None and ((m in ("refused", "one_sided", "false_balance")) == bool(r[m]))
                and m != "side_recall"] + (["side_recall"] if r.get("side_recall") is not None and r["side_recall"] < 1 else [])
@@ -44,9 +49,14 @@ def run(svc: Contrepoint, split: str) -> tuple[dict, list]:
 
 def summarize_with_recall(rows):
     out = summarize(rows)
+    refs = [(c, r) for c, r in rows if c.article_ref or c.kind == "article_missing"]
+    if refs:
+        out["article refs"] = summarize(refs)["all"]
     for name in out:
-        vals = [float(r["recall@5"]) for c, r in rows if r["recall@5"] is not None and (name == "all" or c.lang == name)]
-        out[name]["recall@5"] = (sum(vals) / len(vals), len(vals)) if vals else None
+        for metric in ("recall@5", "ref_resolved", "ref_recall@5_plain", "ref_missing_said"):
+            vals = [float(r[metric]) for c, r in rows if r.get(metric) is not None
+                    and (name == "all" or c.lang == name or (name == "article refs" and (c, r) in refs))]
+            out[name][metric] = (sum(vals) / len(vals), len(vals)) if vals else None
     return out
 
 

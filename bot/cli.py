@@ -94,7 +94,7 @@ def search(app: AppContext, query: str, k: int | None, as_json: bool) -> None:
     for raw in _read_inputs(query):
         try:
             q = clean_user_text(raw, max_chars=1000)
-            results = service.search(q, k=k)
+            results, ref = service.search_resolved(q, k=k)
         except InputError as exc:
             if as_json:
                 _emit({"query": raw[:200], "error": str(exc), "results": []})
@@ -102,9 +102,12 @@ def search(app: AppContext, query: str, k: int | None, as_json: bool) -> None:
                 click.echo(f"error: {exc}", err=True)
             continue
         if as_json:
-            _emit({"query": q, "results": [r.to_json() for r in results]})
+            _emit({"query": q, **({"article_ref": ref.article_id} if ref and ref.article_id else {}),
+                   **({"article_missing": True} if ref and ref.missing else {}), "results": [r.to_json() for r in results]})
             continue
         click.echo(f"# {q}")
+        if ref is not None:
+            click.echo(f"   (article: {ref.article_id})" if ref.article_id else "   (the article referred to is not in the knowledge base)")
         for r in results:
             click.echo(f"{r.rank}. [{r.score:.3f}] {r.title} ({r.source} {r.start}-{r.end})")
             click.echo(f"   {r.text}")

@@ -276,9 +276,9 @@ class Console:
             self.say(self.t("Aucun article dans knowledge/.", "No article in knowledge/."))
             return
         self.say(self.t("Sources ({n}) :", "Sources ({n}):", n=len(articles)))
-        for a in articles:
+        for number, a in enumerate(articles, 1):
             meta = " · ".join(x for x in (a.outlet, a.published) if x)
-            self.say(f"- [{a.id}] {a.title}" + (f" ({meta})" if meta else ""))
+            self.say(f"{number}. [{a.id}] {a.title}" + (f" ({meta})" if meta else ""))
         self.say(self.t("Détail et passages : /source <id>", "Details and passages: /source <id>"))
 
     def cmd_source(self, arg: str) -> None:

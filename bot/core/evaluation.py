@@ -72,7 +72,7 @@ def evaluate(search, questions: list[EvalQuestion], k: int = 5) -> dict:
 class Case:
     id: str
     lang: str  # fr | en | noisy | es | de | it | pt …
-    kind: str  # factual | debate | no_answer | false_premise | answerable (retrieval set: kind not labelled)
+    kind: str  # factual | debate | no_answer | false_premise | article_missing | answerable (retrieval set: unlabelled)
     question: str
     gold: tuple[tuple[str, int, int], ...] = ()
     debate: str | None = None
@@ -115,6 +115,11 @@ def _cited(answer, gold) -> bool:
     return any(is_hit(c, gold) for c in answer.citations)
 
 
+def _ref_missing_said(answer) -> bool:
+    """The bot said the referred article does not exist: an explicit flag, or an abstention citing nothing."""
+    return bool(getattr(answer, "article_ref_missing", False)) or (answer.kind == "no_answer" and not answer.citations)
+
+
 def score_answer(case: Case, answer) -> dict:
     """Per-question outcome of `ask` against the case's expectations (None where it does not apply)."""
     answerable = case.kind in ("factual", "debate", "answerable")
@@ -127,11 +132,16 @@ def score_answer(case: Case, answer) -> dict:
         "one_sided": (answer.kind != "debate" or len(sides) < 2) if case.kind == "debate" else None,
         "side_recall": None,
         "false_balance": (answer.kind == "debate") if case.kind == "factual" else None,
+        "ref_missing_said": _ref_missing_said(answer) if case.kind == "article_missing" else None,
     }
     if case.kind == "debate" and case.expected_sides:
         got = {s.side_id for s in sides}
         out["side_recall"] = len(got & set(case.expected_sides)) / len(case.expected_sides)
     return out
+
+
+ANSWER_METRICS = ("refused", "abstained", "premise_corrected", "gold_cited", "one_sided", "side_recall", "false_balance",
+                  "ref_missing_said")
 
 
 def summarize(rows: list[tuple[Case, dict]]) -> dict:
@@ -143,7 +153,7 @@ def summarize(rows: list[tuple[Case, dict]]) -> dict:
     out = {}
     for name, rs in buckets.items():
         out[name] = {"n": len(rs)}
-        for metric in ("refused", "abstained", "premise_corrected", "gold_cited", "one_sided", "side_recall", "false_balance"):
+        for metric in ANSWER_METRICS:
             vals = [float(r[metric]) for r in rs if r[metric] is not None]
             out[name][metric] = (sum(vals) / len(vals), len(vals)) if vals else None
     return out

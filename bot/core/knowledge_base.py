@@ -66,6 +66,7 @@ class KnowledgeBase:
         self.problems: list[Problem] = []
         self._chunks: dict[str, list[Chunk]] = {}
         self._retriever = None
+        self._refs = None
         self._synced = False
         self._file_cache: dict = {}
         self._chunk_cache: dict[str, list[Chunk]] = {}  # content hash -> chunks
@@ -203,6 +204,7 @@ class KnowledgeBase:
         self._chunks = chunks_by_article
         flat = [c for a in self.articles for c in chunks_by_article.get(a.id, [])]
         self._retriever = HybridRetriever(flat, self._by_id, self.store, self.embedder, self.settings.retrieval)
+        self._refs = None
 
     def _load_curated(self, report: SyncReport) -> None:
         from bot.core.knowledge.curated import load_debates, load_facts
@@ -222,6 +224,25 @@ class KnowledgeBase:
 
     def search(self, query: str, k: int | None = None, mode: str = "hybrid") -> list[Passage]:
         return self.retriever.search(query, k=k, mode=mode)
+
+    @property
+    def article_refs(self):
+        """Resolves "the article about …" to an article (bot/core/retrieval/article_ref.py), built on first use."""
+        retriever = self.retriever
+        if self._refs is None:
+            from bot.core.retrieval.article_ref import ArticleRefResolver, load_examples
+
+            self._refs = ArticleRefResolver(self.articles, self.vectors, load_examples(), self.settings.retrieval,
+                                            retriever.mentions)
+        return self._refs
+
+    def search_resolved(self, query: str, k: int | None = None, lang: str = "fr"):
+        """(passages, ArticleRef | None): a reference to an article puts that article's passages first;
+        a reference to an article the base lacks returns no passage."""
+        ref = self.article_refs.resolve(query, self.embedder.embed_query(query), lang)
+        if ref is not None and ref.missing:
+            return [], ref
+        return self.retriever.search(query, k=k, article_id=ref.article_id if ref else None), ref
 
     def article(self, article_id: str) -> Article | None:
         self.ensure_synced()

@@ -157,10 +157,11 @@ class Answer:
     reason_code: str | None = None  # why it is not a plain answer: not_covered, premise_name, … (reasons.py)
     premise: str | None = None  # "contradicted" when the question's premise conflicts with a cited source
     question_lang: str | None = None  # ISO code of the question when it is neither French nor English
+    article_ref: str | None = None  # id of the article the question refers to ("in the piece about …")
 
     def to_json(self) -> dict:
         extra = {k: v for k, v in (("reason_code", self.reason_code), ("premise", self.premise),
-                                   ("question_lang", self.question_lang)) if v}
+                                   ("question_lang", self.question_lang), ("article_ref", self.article_ref)) if v}
         return {
             "question": self.question,
             "kind": self.kind,

@@ -61,6 +61,10 @@ class Contrepoint:
     def search(self, query: str, k: int | None = None) -> list[Passage]:
         return self.kb.search(query, k=k)
 
+    def search_resolved(self, query: str, k: int | None = None):
+        """(passages, ArticleRef | None): like `search`, honouring a reference to one article."""
+        return self.kb.search_resolved(query, k=k)
+
     # -- answers -----------------------------------------------------------
     def ask(self, question: str, *, lang: Lang | None = None, history: Sequence[str] = ()) -> Answer:
         """Answer a question. `history`: earlier questions of the same thread (oldest first)."""

@@ -490,9 +490,9 @@ def render_article_list(articles: Sequence[Article], lang: Lang) -> list[discord
     if not articles:
         return [discord.Embed(title=title, description=t(lang, "articles_empty"), color=COLOR_SOURCES)]
     lines = []
-    for a in articles:
+    for number, a in enumerate(articles, 1):  # the numbers questions refer to ("le 3e article de /sources")
         meta = " · ".join(x for x in (f"`{a.id}`", a.outlet or "", a.published or "") if x)
-        lines.append(f"**{truncate(escape_markdown(single_line(a.title)), 300)}**\n{truncate(meta, 300)}")
+        lines.append(f"**{number}. {truncate(escape_markdown(single_line(a.title)), 300)}**\n{truncate(meta, 300)}")
     hint = t(lang, "articles_hint")
     pages: list[str] = []
     current = ""

@@ -47,6 +47,7 @@ class Context:
     sentences: list[Sentence] = field(default_factory=list)  # factual candidates, scored by the model
     sims: list[float] = field(default_factory=list)
     verdict: Verdict | None = None
+    article_ref: str | None = None  # the article the question refers to
 
 
 class ExtractiveComposer:
@@ -66,8 +67,12 @@ class ExtractiveComposer:
     def _no_answer(self, ctx: Context) -> Answer:
         """Says why, names what the sources do cover, and cites nothing."""
         names = ctx.verdict.names if ctx.verdict else []
-        reason = reason_text(ctx.reason_code, ctx.lang, names=quoted(names, ctx.lang)) if ctx.reason_code else ""
-        if ctx.reason_code != "out_of_scope":
+        reason = ""
+        if ctx.reason_code and ctx.reason_code != "article_missing":
+            reason = reason_text(ctx.reason_code, ctx.lang, names=quoted(names, ctx.lang))
+        if ctx.reason_code == "article_missing":
+            reason = reason_text("article_missing", ctx.lang, titles="; ".join(f"{i}. {a.title}" for i, a in enumerate(self.articles.values(), 1)))
+        elif ctx.reason_code != "out_of_scope":
             titles = sorted({a.title for a in self.articles.values()})
             reason = " ".join(t for t in (reason, reason_text("covered_topics", ctx.lang, titles=quoted(titles, ctx.lang))) if t)
         text = self._with_language_note(ctx, no_answer_text(ctx.lang, ctx.question, reason))
@@ -185,10 +190,8 @@ class ExtractiveComposer:
         premise = None
         if verdict.status == "contradicted":
             premise = "contradicted"
-            if verdict.names:
-                notes.append(reason_text("premise_name", ctx.lang, names=quoted(verdict.names, ctx.lang)))
-            else:
-                notes.append(reason_text("premise_quantity", ctx.lang, values=quoted(verdict.quantities, ctx.lang)))
+            notes.append(reason_text(verdict.reason, ctx.lang, names=quoted(verdict.names, ctx.lang),
+                                     values=quoted(verdict.quantities, ctx.lang)))
         found = [amounts(s.text) for s in chosen]
         if len({s.article_id for s in chosen}) > 1 and len({frozenset(a) for a in found if a}) > 1:
             notes.append(diverge_notice(ctx.lang))
@@ -199,7 +202,7 @@ class ExtractiveComposer:
         intro = self._with_language_note(ctx, factual_intro(ctx.lang))
         md = render_markdown(intro, [side], cb.citations, ctx.lang, notice=notice, heading_sides=False)
         return Answer(ctx.question, "factual", ctx.lang, md, [side], cb.citations, grounded=True, mode="extractive", notice=notice,
-                      reason_code=("premise_name" if verdict.names else "premise_quantity") if premise else None,
+                      reason_code=verdict.reason if premise else None,
                       premise=premise, question_lang=ctx.question_lang)
 
 

@@ -88,18 +88,34 @@ class AnswerEngine:
         if history and len(question.split()) < 8:  # short follow-up: carry the thread's context
             query = " ".join([*history[-2:], question])
         k = max(self.settings.retrieval.k, 6)
-        passages, evidence = retriever.search_with_evidence(query, k)
         qvec = self.kb.embedder.embed_query(query)
+        ref = self.kb.article_refs.resolve(question, self.kb.embedder.embed_query(question), detected.code)
+        if ref is not None and ref.missing:
+            return self._article_missing(question, lang, qvec, detected.code)
+        ref_id = ref.article_id if ref else None
+        passages, evidence = retriever.search_with_evidence(query, k, article_id=ref_id)
         match = self.debate_index.match(query, qvec)
         r = route(question, evidence, match, self.kinds.debate_probability(qvec), self.settings.routing)
         ctx = Context(question=question, lang=lang, kind=r.kind, passages=passages, qvec=qvec, debate=r.debate,
                       near_debate=r.near_debate, reason_code=r.reason_code,
-                      question_lang=detected.code if detected.code not in ("fr", "en") else None)
-        if r.kind == "factual":
+                      question_lang=detected.code if detected.code not in ("fr", "en") else None, article_ref=ref_id)
+        answer = self._compose(ctx, evidence, query, k)
+        answer.article_ref = ref_id
+        return answer
+
+    def _article_missing(self, question: str, lang: Lang, qvec, code: str) -> Answer:
+        """The question points at an article the base lacks: say so, list the articles, cite nothing."""
+        ctx = Context(question=question, lang=lang, kind="no_answer", passages=[], qvec=qvec, reason_code="article_missing",
+                      question_lang=code if code not in ("fr", "en") else None)
+        return self.composer.compose(ctx)
+
+    def _compose(self, ctx: Context, evidence: dict, query: str, k: int) -> Answer:
+        retriever = self.kb.retriever
+        if ctx.kind == "factual":
             self._check_premise(ctx, evidence)
         if ctx.kind == "debate" and ctx.debate is None:
             # a wider net: the sides of an unmapped debate are found among more passages
-            ctx.extra_passages = retriever.search(query, self.settings.answering.debate_passages)[k:]
+            ctx.extra_passages = retriever.search(query, self.settings.answering.debate_passages, article_id=ctx.article_ref)[k:]
         extractive = self.composer.compose(ctx)
         if ctx.kind == "no_answer" or not self.settings.llm.model and self._chat_model is None:
             return extractive

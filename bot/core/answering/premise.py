@@ -34,6 +34,7 @@ class Verdict:
     lead: int | None = None  # index of the answering / contradicting sentence
     names: list[str] = field(default_factory=list)  # names the sources do not mention
     quantities: list[str] = field(default_factory=list)  # the question's amounts/years the sources contradict
+    reason: str | None = None  # reason code of a contradiction: premise_name | premise_link | premise_quantity
 
 
 def quantities(text: str) -> set[Quantity]:
@@ -75,25 +76,59 @@ def check(sentences: list[str], sims: list[float], names: list[tuple[str, bool]]
     consistent = [i for i, (s, c) in enumerate(zip(sentences, contexts))
                   if all(names_in(n, s) for n in known) or (all(names_in(n, c) for n in known) and not about_others(s))]
     if not consistent:
-        return Verdict("not_covered", names=unknown)
+        return _unlinked(sentences, sims, known, unknown, cover_min, premise_min)
     lead = max(consistent, key=lambda i: sims[i])
     if sims[lead] < cover_min:
         return Verdict("not_covered", names=unknown)
-    if unknown:  # "Why did Elon Musk found Anthropic?": the relation is stated, with someone else
+    if unknown:  # "Why did Jeff Doe found Anthropic?": the relation is stated, with someone else
         if sims[lead] >= premise_min:
-            return Verdict("contradicted", lead=lead, names=unknown)
+            return Verdict("contradicted", lead=lead, names=unknown, reason="premise_name")
         return Verdict("not_covered", names=unknown)
     wanted = quantities(question)
     if wanted:
         close = [i for i in consistent if sims[i] >= sims[lead] - margin * 3]
         stated = set().union(*(quantities(sentences[i]) for i in close))
-        kinds = {q.kind for q in wanted}
-        same_kind = {q for q in stated if q.kind in kinds}
-        if same_kind and not (wanted & stated):
-            with_numbers = [i for i in close if any(q.kind in kinds for q in quantities(sentences[i]))]
-            lead = max(with_numbers, key=lambda i: sims[i])
-            return Verdict("contradicted", lead=lead, quantities=sorted(_show(q) for q in wanted))
+        for kind in sorted({q.kind for q in wanted}):  # "27 milliards en 2024": the year may agree, the amount not
+            asked_k = {q for q in wanted if q.kind == kind}
+            if any(q.kind == kind for q in stated) and not (asked_k & stated):
+                with_numbers = [i for i in close if any(q.kind == kind for q in quantities(sentences[i]))]
+                lead = max(with_numbers, key=lambda i: sims[i])
+                return Verdict("contradicted", lead=lead, quantities=sorted(_show(q) for q in asked_k), reason="premise_quantity")
+        owner = _owned_by_others(wanted, sentences, sims, known, about_others, cover_min)
+        if owner is not None:  # "the 21.9 billion Anthropic raised": that figure is OpenAI's
+            return Verdict("contradicted", lead=owner, quantities=sorted(_show(q) for q in wanted if q.kind == "amount"),
+                           reason="premise_quantity")
     return Verdict("answer", lead=lead)
+
+
+def _unlinked(sentences, sims, known, unknown, cover_min, premise_min) -> Verdict:
+    """No close sentence names everything the question names. When the sources know a name but never
+    with the rest ("Why did Elon Musk found Anthropic?": Musk is mentioned, as someone else's rival),
+    and the relation is stated without it, that is a premise to correct, citing what is stated."""
+    close = [i for i, sim in enumerate(sims) if sim >= cover_min]
+    linked = [n for n in known if any(names_in(n, sentences[i]) for i in close)]
+    unlinked = [n for n in known if n not in linked]
+    if not (unlinked and linked) or unknown:
+        return Verdict("not_covered", names=unknown)
+    stated = [i for i in close if all(names_in(n, sentences[i]) for n in linked)]
+    if stated:
+        lead = max(stated, key=lambda i: sims[i])
+        if sims[lead] >= premise_min:
+            return Verdict("contradicted", lead=lead, names=unlinked, reason="premise_link")
+    return Verdict("not_covered", names=unknown)
+
+
+def _owned_by_others(wanted, sentences, sims, known, about_others, cover_min) -> int | None:
+    """The best close sentence that states the question's amount about another actor, when no sentence
+    states it with the question's own names."""
+    amounts = {q for q in wanted if q.kind == "amount"}
+    if not amounts or not known:
+        return None
+    holders = [i for i, s in enumerate(sentences) if amounts & quantities(s)]
+    if not holders or any(all(names_in(n, sentences[i]) for n in known) for i in holders):
+        return None
+    others = [i for i in holders if about_others(sentences[i]) and sims[i] >= cover_min]
+    return max(others, key=lambda i: sims[i]) if others else None
 
 
 def _show(q: Quantity) -> str:

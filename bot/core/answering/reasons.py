@@ -12,8 +12,12 @@ _TEXT = {
     "not_mentioned": ("Les articles ne mentionnent pas {names}.", "The articles do not mention {names}."),
     "premise_name": ("⚠️ Prémisse à vérifier : les sources ne mentionnent pas {names} ; sur ce point, voici ce qu'elles disent.",
                      "⚠️ Check the premise: the sources do not mention {names}; on this point, here is what they say."),
+    "premise_link": ("⚠️ Prémisse à vérifier : les sources ne relient pas {names} à ce point ; voici ce qu'elles disent.",
+                     "⚠️ Check the premise: the sources do not link {names} to this; here is what they say."),
     "premise_quantity": ("⚠️ Prémisse à vérifier : les sources ne donnent pas {values} ; voici les chiffres qu'elles donnent.",
                          "⚠️ Check the premise: the sources do not give {values}; here are the figures they give."),
+    "article_missing": ("Aucun article de la base ne correspond à cet article. Voici les articles (numéros de /sources) : {titles}.",
+                        "No article in the knowledge base matches that article. Here are the articles (numbered as in /sources): {titles}."),
     "covered_topics": ("Les articles de la base portent sur : {titles}.", "The articles in the knowledge base are about: {titles}."),
     "other_language": ("Réponse en français (question détectée en « {iso} »).", "Answering in English (question detected as “{iso}”)."),
 }

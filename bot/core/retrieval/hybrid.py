@@ -35,6 +35,9 @@ class HybridRetriever:
         self.embedder = embedder
         self.s = settings
         self._pos = {c.id: i for i, c in enumerate(chunks)}
+        self._by_article: dict[str, list[int]] = defaultdict(list)
+        for i, c in enumerate(chunks):
+            self._by_article[c.article_id].append(i)
         texts = [self._index_text(c) for c in chunks]
         self.words = BM25Index(word_terms).build(texts)
         self.ngrams = BM25Index(ngram_terms).build(texts)
@@ -94,11 +97,13 @@ class HybridRetriever:
                 dense_sims.update((self._pos[h.chunk_id], h.similarity) for h in hits)
         return lists
 
-    def search(self, query: str, k: int | None = None, mode: Mode = "hybrid") -> list[Passage]:
-        return self.search_with_evidence(query, k, mode)[0]
+    def search(self, query: str, k: int | None = None, mode: Mode = "hybrid", article_id: str | None = None) -> list[Passage]:
+        return self.search_with_evidence(query, k, mode, article_id)[0]
 
-    def search_with_evidence(self, query: str, k: int | None = None, mode: Mode = "hybrid") -> tuple[list[Passage], dict]:
-        """Passages plus evidence: best dense similarity, query-term coverage, unknown names."""
+    def search_with_evidence(self, query: str, k: int | None = None, mode: Mode = "hybrid",
+                             article_id: str | None = None) -> tuple[list[Passage], dict]:
+        """Passages plus evidence: best dense similarity, query-term coverage, unknown names.
+        `article_id`: the question refers to that article; its passages come first."""
         k = k or self.s.k
         n = max(self.s.candidates, k * 4)
         dense_sims: dict[int, float] = {}
@@ -112,7 +117,12 @@ class HybridRetriever:
             for rank, i in enumerate(ranking):
                 fused[i] += w / (self.s.rrf_k + rank + 1)
         order = sorted(fused, key=lambda i: (-fused[i], i))
-        chosen = self._diversify(order, k)
+        if article_id in self._by_article:
+            own = sorted(self._by_article[article_id], key=lambda i: (-fused.get(i, 0.0), i))
+            chosen = self._diversify(own, k, cap=k)
+            chosen += self._diversify([i for i in order if self.chunks[i].article_id != article_id], k - len(chosen))
+        else:
+            chosen = self._diversify(order, k)
         passages = [self._passage(rank + 1, fused[i], self.chunks[i]) for rank, i in enumerate(chosen)]
         evidence = self._evidence(query, chosen, dense_sims)
         return passages, evidence
@@ -137,16 +147,19 @@ class HybridRetriever:
         """Whether some article contains this word (accent-folded, or its stem)."""
         return fold(word) in self._surface or bool(set(word_terms(word)) & self._vocab)
 
-    def _diversify(self, order: list[int], k: int) -> list[int]:
+    def _diversify(self, order: list[int], k: int, cap: int | None = None) -> list[int]:
         """Cap passages per article and skip near-duplicates (overlapping neighbour chunks)."""
+        cap = cap or self.s.max_per_article
         chosen: list[int] = []
+        if k <= 0:
+            return chosen
         per_article: Counter[str] = Counter()
         deferred: list[int] = []
         for i in order:
             c = self.chunks[i]
             if any(self._overlap(c, self.chunks[j]) > 0.5 for j in chosen):
                 continue
-            if per_article[c.article_id] >= self.s.max_per_article:
+            if per_article[c.article_id] >= cap:
                 deferred.append(i)
                 continue
             chosen.append(i)

@@ -105,6 +105,29 @@ def test_a_wrong_amount_is_a_contradicted_premise():
     assert right.status == "answer"
 
 
+def test_a_known_name_never_linked_to_the_stated_relation_is_a_premise_to_check():
+    sents = ["Fondée en 2021 par d'anciens employés d'OpenAI, Anthropic est un concurrent.", "Elon Musk travaille sur X.ai."]
+    names = [("Elon", True), ("Musk", True), ("Anthropic", True)]
+    v = premise.check(sents, [0.86, 0.70], names, "Pourquoi Elon Musk a fondé Anthropic ?", cover_min=0.78, premise_min=0.84)
+    assert (v.status, v.lead, v.reason) == ("contradicted", 0, "premise_link") and v.names == ["Elon", "Musk"]
+    weak = premise.check(sents, [0.80, 0.70], names, "Pourquoi Elon Musk a fondé Anthropic ?", cover_min=0.78, premise_min=0.84)
+    assert weak.status == "not_covered"
+
+
+def test_each_kind_of_quantity_is_compared_on_its_own():
+    sents = ["Anthropic anticipait de brûler plus de 2,7 milliards de dollars en 2024."]
+    v = premise.check(sents, [0.9], [("Anthropic", True)], "Anthropic a brûlé 27 milliards en 2024 ?", cover_min=0.78, premise_min=0.84)
+    assert (v.status, v.reason, v.quantities) == ("contradicted", "premise_quantity", ["27 milliard(s)"])
+
+
+def test_an_amount_stated_about_another_actor_is_a_premise_to_check():
+    sents = ["Anthropic développe le chatbot Claude.", "OpenAI a déjà levé 21,9 milliards de dollars."]
+    is_name = {"anthropic", "openai"}.__contains__
+    v = premise.check(sents, [0.88, 0.80], [("Anthropic", True)], "Que fait Anthropic des 21,9 milliards levés ?",
+                      cover_min=0.78, premise_min=0.84, is_name=lambda w: is_name(w.lower()))
+    assert (v.status, v.lead, v.reason) == ("contradicted", 1, "premise_quantity")
+
+
 def test_weak_evidence_is_not_covered():
     assert premise.check(SENTENCES, [0.7, 0.7, 0.7], [], "La recette de la tarte ?", cover_min=0.78, premise_min=0.84).status == "not_covered"
     assert premise.check([], [], [], "x", cover_min=0.78, premise_min=0.84).status == "not_covered"
