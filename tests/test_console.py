@@ -215,8 +215,8 @@ def test_fact_unavailable():
 def test_sources_and_source_paging():
     out, _, _ = run("/sources\n/source anthropic-automatiser-economie\n/more\n/more\n/more\n")
     assert "Sources (2) :" in out
-    assert f"- [{ARTICLE.id}] {ARTICLE.title} (Le Média · 2024-11-22)" in out
-    assert f"- [{OTHER.id}] {OTHER.title}\n" in out
+    assert f"1. [{ARTICLE.id}] {ARTICLE.title} (Le Média · 2024-11-22)" in out
+    assert f"2. [{OTHER.id}] {OTHER.title}\n" in out
     assert "Média : Le Média" in out and "Publié : 2024-11-22" in out and f"Fichier : {ARTICLE.source}" in out
     assert "Mots-clés : automatisation, emploi" in out
     for i in range(1, 13):
