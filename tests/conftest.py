@@ -63,9 +63,9 @@ class FakeService:
             Debate(
                 "automatiser-economie", "Faut-il automatiser l'économie ?", "Should we automate the economy?",
                 sides=(
-                    DebateSide("pour", "Pour", "For", (Argument("a1", "Un progrès.", (Quote("art-a", q1),), "Progress."),), "Résumé pour", "Summary for"),
-                    DebateSide("contre", "Contre", "Against", (Argument("a2", "Dystopique.", (Quote("art-a", q2),), "Dystopian."),), "Résumé contre", "Summary against"),
-                    DebateSide("nuance", "Nuancé", "Nuanced", (Argument("a3", "Ça dépend.", (Quote("art-a", "Amazon investit 4 milliards de dollars"),)),), "Résumé nuance", ""),
+                    DebateSide("pour", "Pour", "For", (Argument("a1", "Un progrès.", (Quote("art-a", q1),), "Progress."),), "Résumé pour", "Summary for", "favorable"),
+                    DebateSide("contre", "Contre", "Against", (Argument("a2", "Dystopique.", (Quote("art-a", q2),), "Dystopian."),), "Résumé contre", "Summary against", "critique"),
+                    DebateSide("nuance", "Nuancé", "Nuanced", (Argument("a3", "Ça dépend.", (Quote("art-a", "Amazon investit 4 milliards de dollars"),)),), "Résumé nuance", "", "nuance"),
                 ),
             )
         ]

@@ -86,6 +86,9 @@ class Argument:
     text_en: str = ""
 
 
+STANCES = ("favorable", "critique", "nuance")  # a debate side's stance (debates.yaml `stance:`)
+
+
 @dataclass(frozen=True)
 class DebateSide:
     id: str
@@ -94,6 +97,7 @@ class DebateSide:
     arguments: tuple[Argument, ...]
     summary: str = ""
     summary_en: str = ""
+    stance: str = ""  # one of STANCES, set in debates.yaml
 
 
 @dataclass(frozen=True)

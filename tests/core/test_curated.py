@@ -22,6 +22,7 @@ def test_real_debates_cover_the_required_questions(shared_kb):
     assert len(ids) == len(debates) >= 8
     for d in debates:
         assert 3 <= len(d.sides) <= 4
+        assert {s.stance for s in d.sides} >= {"favorable", "critique"}, d.id  # every debate shows both sides
         for side in d.sides:
             assert len(side.label) <= 55 and len(side.label_en) <= 55 and side.arguments
             for arg in side.arguments:
@@ -47,10 +48,15 @@ def load(tmp_path, text, kind="debates"):
 GOOD_SIDE = """
       - id: {sid}
         label: "{label}"
+        stance: {stance}
         arguments:
           - id: arg-{sid}
             text: "Un argument."
             quotes: [{{article: a, text: "{quote}"}}]"""
+
+
+def good_side(sid, label, quote, stance="favorable"):
+    return GOOD_SIDE.format(sid=sid, label=label, quote=quote, stance=stance)
 
 
 def debate(sides):
@@ -58,28 +64,28 @@ def debate(sides):
 
 
 def test_valid_debate(tmp_path):
-    debates, problems = load(tmp_path, debate([GOOD_SIDE.format(sid="pour", label="Pour", quote="Amazon investit 4 milliards."),
-                                              GOOD_SIDE.format(sid="contre", label="Contre", quote="Google aussi.")]))
+    debates, problems = load(tmp_path, debate([good_side(sid="pour", label="Pour", quote="Amazon investit 4 milliards."),
+                                              good_side(sid="contre", label="Contre", quote="Google aussi.")]))
     assert not problems and debates[0].sides[0].arguments[0].quotes[0].start == 0
 
 
 def test_quote_not_verbatim_is_reported(tmp_path):
-    _, problems = load(tmp_path, debate([GOOD_SIDE.format(sid="pour", label="Pour", quote="Amazon investit 4 milliards !"),
-                                         GOOD_SIDE.format(sid="contre", label="Contre", quote="Google aussi.")]))
+    _, problems = load(tmp_path, debate([good_side(sid="pour", label="Pour", quote="Amazon investit 4 milliards !"),
+                                         good_side(sid="contre", label="Contre", quote="Google aussi.")]))
     assert "not an exact substring" in problems[0].reason
 
 
 def test_label_too_long_is_reported(tmp_path):
-    _, problems = load(tmp_path, debate([GOOD_SIDE.format(sid="pour", label="x" * 56, quote="Google aussi."),
-                                         GOOD_SIDE.format(sid="contre", label="Contre", quote="Google aussi.")]))
+    _, problems = load(tmp_path, debate([good_side(sid="pour", label="x" * 56, quote="Google aussi."),
+                                         good_side(sid="contre", label="Contre", quote="Google aussi.")]))
     assert "56 characters" in problems[0].reason
 
 
 def test_side_without_argument_and_duplicate_ids(tmp_path):
-    text = debate(["\n      - id: pour\n        label: Pour\n        arguments: []", GOOD_SIDE.format(sid="contre", label="C", quote="Google aussi.")])
+    text = debate(["\n      - id: pour\n        label: Pour\n        stance: critique\n        arguments: []", good_side(sid="contre", label="C", quote="Google aussi.")])
     _, problems = load(tmp_path, text)
     assert "at least one argument" in problems[0].reason
-    dup = debate([GOOD_SIDE.format(sid="pour", label="P", quote="Google aussi."), GOOD_SIDE.format(sid="pour", label="C", quote="Google aussi.")])
+    dup = debate([good_side(sid="pour", label="P", quote="Google aussi."), good_side(sid="pour", label="C", quote="Google aussi.")])
     _, problems = load(tmp_path, dup)
     assert "duplicate id" in problems[0].reason
 
@@ -89,3 +95,30 @@ def test_bad_yaml_and_bad_fact(tmp_path):
     assert "invalid YAML" in problems[0].reason
     facts, problems = load(tmp_path, "facts:\n  - id: f1\n    text: T\n    quote: {article: zz, text: x}\n  - id: f2\n    text: T\n    quote: {article: a, text: Google aussi.}\n", "facts")
     assert [f.id for f in facts] == ["f2"] and "unknown article" in problems[0].reason
+
+
+def test_every_side_needs_a_known_stance(tmp_path):
+    _, problems = load(tmp_path, debate([good_side("pour", "Pour", "Google aussi.", stance="pro"),
+                                         good_side("contre", "Contre", "Google aussi.", stance="critique")]))
+    assert len(problems) == 1
+    assert "debate 'd1' side 'pour': unknown stance 'pro' (one of: favorable, critique, nuance)" in problems[0].reason
+    text = debate([good_side("pour", "Pour", "Google aussi."), good_side("contre", "Contre", "Google aussi.")]).replace("        stance: favorable\n", "", 1)
+    debates, problems = load(tmp_path, text)
+    assert not debates and "side 'pour': missing 'stance'" in problems[0].reason
+
+
+def test_stances_are_read_from_the_data(tmp_path):
+    debates, problems = load(tmp_path, debate([good_side("projet-dystopique", "Un projet dystopique", "Amazon investit 4 milliards.", stance="critique"),
+                                              good_side("irrealiste", "Irréaliste", "Google aussi.", stance="nuance")]))
+    assert not problems and [s.stance for s in debates[0].sides] == ["critique", "nuance"]
+
+
+def test_knowledge_check_reports_a_missing_stance(knowledge_copy, tmp_path):
+    from bot.core.knowledge.check import check_knowledge
+
+    path = knowledge_copy / "debates.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("        stance: critique\n", "", 1), encoding="utf-8")
+    report = check_knowledge(knowledge_copy, tmp_path)
+    assert any("side 'critique': missing 'stance'" in p.reason for p in report.problems), report.problems
+    assert check_knowledge(REPO / "knowledge", REPO).problems == []

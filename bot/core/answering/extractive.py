@@ -19,7 +19,7 @@ from bot.core.answering.render import (
     stance_label,
 )
 from bot.core.answering.sentences import Sentence, SentenceScorer, amounts, sentences_of, shorten
-from bot.core.answering.stance import STANCES, StanceModel, side_stance
+from bot.core.answering.stance import STANCES, StanceModel
 from bot.core.i18n import pick
 from bot.core.models import Answer, Debate, Lang, Passage, Point, Side
 from bot.core.text import fold
@@ -121,9 +121,8 @@ class ExtractiveComposer:
         """Add up to MAX_ENRICH retrieved sentences to the side whose stance they share."""
         by_stance = {}
         for side, ds in zip(sides, ctx.debate.sides):
-            st = side_stance(ds.id, ds.label)
-            if st and st not in by_stance:
-                by_stance[st] = side
+            if ds.stance in STANCES and ds.stance not in by_stance:
+                by_stance[ds.stance] = side
         cited = [(c.article_id, c.start, c.end) for c in cb.citations]
         cands = [s for s in sentences_of(ctx.passages[:4]) if not _overlaps(s, cited)]
         if not cands:

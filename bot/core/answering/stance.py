@@ -1,27 +1,14 @@
-"""Stance of a sentence (favourable / critical / nuanced), learned from the curated debate maps.
-Used to build sides for questions no debate map covers, and to enrich mapped sides."""
+"""Stance of a sentence (favourable / critical / nuanced), learned from the curated debate maps, whose
+sides carry an explicit `stance:` (debates.yaml). Used to build sides for questions no debate map covers,
+and to enrich mapped sides."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from bot.core.models import Debate
-from bot.core.text import fold
+from bot.core.models import STANCES, Debate
 
-STANCES = ("favorable", "critique", "nuance")
-
-_SIDE_HINTS = {
-    "favorable": ("favorable", "pour", "optimis", "oui", "realiste", "justifi", "benef", "opportun", "avantage", "pro"),
-    "critique": ("critique", "contre", "risque", "danger", "non", "pessim", "irreal", "inquiet", "dystop", "monopol", "sceptique"),
-    "nuance": ("nuanc", "condition", "mitige", "depend", "incertain", "prudent", "equilibr", "mixte"),
-}
-
-def side_stance(side_id: str, label: str) -> str | None:
-    key = fold(f"{side_id} {label}")
-    for stance in STANCES:
-        if any(h in key for h in _SIDE_HINTS[stance]):
-            return stance
-    return None
+__all__ = ["STANCES", "StanceModel"]
 
 
 class StanceModel:
@@ -32,13 +19,11 @@ class StanceModel:
         self._vectors, self._k = vectors, k
         texts, labels = [], []
         for d in debates:
-            for side in d.sides:
-                stance = side_stance(side.id, side.label)
-                if stance:
-                    for a in side.arguments:
-                        for t in (a.text, *(q.text for q in a.quotes)):
-                            texts.append(t)
-                            labels.append(stance)
+            for side in (s for s in d.sides if s.stance in STANCES):
+                for a in side.arguments:
+                    for t in (a.text, *(q.text for q in a.quotes)):
+                        texts.append(t)
+                        labels.append(side.stance)
         self._labels = np.array(labels)
         self._matrix = vectors.embed_documents(texts) if texts else np.zeros((0, 1), dtype=np.float32)
 

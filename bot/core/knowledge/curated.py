@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from bot.core.knowledge.problems import Problem
-from bot.core.models import Argument, Article, Debate, DebateSide, Fact, Quote
+from bot.core.models import STANCES, Argument, Article, Debate, DebateSide, Fact, Quote
 from bot.core.text import utf16_len
 
 MAX_LABEL = 55  # Discord's limit for a poll answer (a side label becomes one), in UTF-16 code units
@@ -110,6 +110,10 @@ def _parse_debate(raw: object, articles: dict[str, Article], seen: set[str]) -> 
             if utf16_len(lab) > MAX_LABEL:
                 raise EntryError(f"{swhere}: {name} is {utf16_len(lab)} characters (emoji count 2), Discord's limit for a poll answer "
                                  f"is {MAX_LABEL}: shorten it by {utf16_len(lab) - MAX_LABEL}")
+        stance = s.get("stance")
+        if stance not in STANCES:
+            raise EntryError(f"{swhere}: " + (f"unknown stance {stance!r}" if stance is not None else "missing 'stance'")
+                             + f" (one of: {', '.join(STANCES)})")
         args_raw = s.get("arguments")
         if not isinstance(args_raw, list) or not args_raw:
             raise EntryError(f"{swhere}: every side needs at least one argument")
@@ -125,7 +129,7 @@ def _parse_debate(raw: object, articles: dict[str, Article], seen: set[str]) -> 
             quotes = tuple(locate_quote(q, articles, awhere) for q in quotes_raw)
             args.append(Argument(id=aid, text=_text(a, "text", awhere), text_en=_text(a, "text_en", awhere, required=False), quotes=quotes))
         sides.append(DebateSide(id=sid, label=label, label_en=label_en, arguments=tuple(args),
-                                summary=_text(s, "summary", swhere, required=False), summary_en=_text(s, "summary_en", swhere, required=False)))
+                                summary=_text(s, "summary", swhere, required=False), summary_en=_text(s, "summary_en", swhere, required=False), stance=stance))
     return Debate(id=did, question=question, question_en=_text(raw, "question_en", where, required=False) or question,
                   sides=tuple(sides), aliases=tuple(str(x) for x in raw.get("aliases") or ()), tags=tuple(str(x) for x in raw.get("tags") or ()))
 
