@@ -61,7 +61,7 @@ class RetrievalWeights(_Section):
 
 
 class RetrievalSettings(_Section):
-    k: int = Field(5, ge=1, le=50)
+    k: int = Field(5, ge=1, le=50)  # passages a plain search returns (`contrepoint search`); answers use answering.passages
     candidates: int = Field(40, ge=5, le=500)
     rrf_k: int = Field(30, ge=1, le=1000)
     weights: RetrievalWeights = RetrievalWeights()
@@ -84,6 +84,7 @@ class RoutingSettings(_Section):
 
 
 class AnsweringSettings(_Section):
+    passages: int = Field(6, ge=1, le=30)  # passages retrieved to answer a question
     debate_passages: int = Field(14, ge=6, le=60)  # passages searched for the sides of an unmapped debate
     counter_side_min: float = Field(0.86, ge=0, le=2)  # claim-to-side match for /counter (e5 similarity + 0.4 x word overlap)
     precompute_sentences_max: int = Field(5000, ge=0, le=200_000)  # embed every sentence up front below this count

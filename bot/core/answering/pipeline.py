@@ -87,7 +87,7 @@ class AnswerEngine:
         query = question
         if history and len(question.split()) < 8:  # short follow-up: carry the thread's context
             query = " ".join([*history[-2:], question])
-        k = max(self.settings.retrieval.k, 6)
+        k = self.settings.answering.passages
         qvec = self.kb.embedder.embed_query(query)
         ref = self.kb.article_refs.resolve(question, self.kb.embedder.embed_query(question), detected.code)
         if ref is not None and ref.missing:

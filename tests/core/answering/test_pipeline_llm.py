@@ -31,9 +31,10 @@ PASSAGE_BLOCK = re.compile(r'<passage id="(\d+)" article="([^"]+)" title="[^"]*"
 FAKE_KEY = "sk-test-abcdefghijklmnopqrstuvwxyz012345"
 
 
-def llm_service(shared_service, chat_model, **llm) -> Contrepoint:
+def llm_service(shared_service, chat_model, answering: dict | None = None, **llm) -> Contrepoint:
     base = shared_service.settings
-    settings = base.model_copy(update={"llm": base.llm.model_copy(update=llm)})
+    settings = base.model_copy(update={"llm": base.llm.model_copy(update=llm),
+                                       "answering": base.answering.model_copy(update=answering or {})})
     svc = Contrepoint(settings, root=REPO, chat_model=chat_model)
     svc._kb = shared_service.kb  # same synced knowledge base: no second store, no re-embedding
     # Reuse the session engine's embedded debate index, stance model and sentence cache (slow to build);
@@ -55,7 +56,7 @@ def given_passages(model: RecordingModel) -> list[tuple[str, str]]:
 
 
 def retrieved(shared_service, question: str):
-    k = max(shared_service.settings.retrieval.k, 6)
+    k = shared_service.settings.answering.passages
     return shared_service.kb.retriever.search_with_evidence(question, k)[0]
 
 
@@ -125,6 +126,15 @@ def test_factual_llm_answer_has_the_factual_framing(shared_service):
     assert_well_formed(shared_service, answer, "fr")
     prompt = given_passages(model)
     assert [c.quote.strip() for c in answer.citations] == [t for _, t in prompt[:2]]
+
+
+@pytest.mark.parametrize("passages", [2, 7])
+def test_answers_retrieve_answering_passages_whatever_retrieval_k(shared_service, passages):
+    """`answering.passages` alone sets how many passages an answer draws on; `retrieval.k` (5) is for search."""
+    assert shared_service.settings.retrieval.k == 5
+    model = text_model({"kind": "factual", "answer": "Google a investi.", "citations": [1]})
+    llm_service(shared_service, model, answering={"passages": passages}).ask(FACT_Q)
+    assert len(given_passages(model)) == passages
 
 
 # --------------------------------------------------------------------------- grounding
