@@ -132,7 +132,7 @@ def test_factual_llm_answer_has_the_factual_framing(shared_service):
 def test_answers_retrieve_answering_passages_whatever_retrieval_k(shared_service, passages):
     """`answering.passages` alone sets how many passages an answer draws on; `retrieval.k` (5) is for search."""
     assert shared_service.settings.retrieval.k == 5
-    model = text_model({"kind": "factual", "answer": "Google a investi.", "citations": [1]})
+    model = text_model({"kind": "factual", "intro": "", "sides": [side("Réponse", ("Google a investi.", [1]))]})
     llm_service(shared_service, model, answering={"passages": passages}).ask(FACT_Q)
     assert len(given_passages(model)) == passages
 
