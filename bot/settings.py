@@ -90,6 +90,24 @@ class AnsweringSettings(_Section):
     precompute_sentences_max: int = Field(5000, ge=0, le=200_000)  # embed every sentence up front below this count
 
 
+class ScoringSettings(_Section):
+    # Weights and cut-offs of the extractive composer and of /counter, /fact and autocomplete. passage_prior is
+    # fitted on the dev split by bench/calibrate_routing.py; the others were set by hand on the dev split.
+    passage_prior: float = Field(0.01, ge=0, le=0.2)  # subtracted from a sentence's similarity per retrieval rank
+    passage_prior_ranks: int = Field(8, ge=0, le=50)  # ranks past this one are not penalised further
+    stance_neighbours: int = Field(7, ge=1, le=100)  # curated texts a sentence's stance is read from
+    stance_sharpness: float = Field(50.0, gt=0, le=1000)  # how much more the closest neighbours weigh
+    stance_floor: float = Field(0.5, ge=0, le=1)  # share of the neighbours that must agree on a sentence's stance
+    enrich_margin: float = Field(0.04, ge=0, le=1)  # sentences this close to the best one may enrich a mapped side
+    max_enrich: int = Field(2, ge=0, le=10)  # retrieved sentences added to the sides of a mapped debate
+    fact_margin: float = Field(0.03, ge=0, le=1)  # factual answers also show sentences this close to the best one
+    max_fact_sentences: int = Field(3, ge=1, le=10)
+    counter_lexical_weight: float = Field(0.4, ge=0, le=5)  # /counter: weight of shared words next to similarity
+    counter_args_per_side: int = Field(2, ge=1, le=10)  # /counter: strongest arguments shown per other side
+    fact_lexical_weight: float = Field(1.0, ge=0, le=5)  # /fact topic: weight of shared words next to similarity
+    autocomplete_phrase_bonus: float = Field(3.0, ge=0, le=100)  # autocomplete: typed text found as a whole
+
+
 class LLMSettings(_Section):
     model: str | None = None  # e.g. "openai:gpt-4o-mini", "anthropic:claude-...", "ollama:llama3.1"
     temperature: float = Field(0.2, ge=0, le=2)
@@ -130,6 +148,7 @@ class Settings(_Section):
     retrieval: RetrievalSettings = RetrievalSettings()
     routing: RoutingSettings = RoutingSettings()
     answering: AnsweringSettings = AnsweringSettings()
+    scoring: ScoringSettings = ScoringSettings()
     llm: LLMSettings = LLMSettings()
     discord: DiscordSettings = DiscordSettings()
     polls: PollSettings = PollSettings()

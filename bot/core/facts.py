@@ -31,7 +31,7 @@ def pick_fact(service, topic: str | None, *, lang: Lang | None = None) -> FactRe
         best, best_score = facts[0], float("-inf")
         for i, f in enumerate(facts):
             lexical = len(q_terms & _fact_terms(f)) / max(len(q_terms), 1)
-            score = float(vecs[i] @ qv) + lexical
+            score = float(vecs[i] @ qv) + service.settings.scoring.fact_lexical_weight * lexical
             if score > best_score:
                 best, best_score = f, score
         fact = best

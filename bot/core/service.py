@@ -102,7 +102,7 @@ class Contrepoint:
         kb = self._kb
         if kb is None or not kb.is_ready:
             return []
-        return suggest(kb.debates, text, limit=limit)
+        return suggest(kb.debates, text, limit=limit, phrase_bonus=self.settings.scoring.autocomplete_phrase_bonus)
 
     def articles(self) -> list[Article]:
         return list(self._ready_kb().articles)

@@ -9,9 +9,6 @@ from bot.core.i18n import pick
 from bot.core.models import CounterResult, Lang, Point, Side
 from bot.core.retrieval.analysis import word_terms
 
-ARGS_PER_SIDE = 2
-LEXICAL_WEIGHT = 0.4
-
 
 def _side_terms(side) -> set[str]:
     texts = [side.label, side.label_en, side.summary, side.summary_en]
@@ -26,11 +23,12 @@ def counter_claim(service, claim: str, *, lang: Lang | None = None) -> CounterRe
     lang = lang or detect_lang(claim, service.settings.language)
     qv = eng.kb.embedder.embed_query(claim)
     q_terms = set(word_terms(claim))
+    scoring = service.settings.scoring
     best = None  # (score, debate, side)
     for debate, side, vec in eng.side_vectors():
         # dense similarity alone confuses "AI will destroy jobs" with "AI will transform the economy"
         lexical = len(q_terms & _side_terms(side)) / max(len(q_terms), 1)
-        score = float((vec @ qv).max()) + LEXICAL_WEIGHT * lexical
+        score = float((vec @ qv).max()) + scoring.counter_lexical_weight * lexical
         if best is None or score > best[0]:
             best = (score, debate, side)
     if best is None or best[0] < service.settings.answering.counter_side_min:
@@ -46,7 +44,7 @@ def counter_claim(service, claim: str, *, lang: Lang | None = None) -> CounterRe
             continue
         ranked = sorted(ds.arguments, key=lambda a: -float(eng.argument_vector(debate.id, a.id) @ qv))
         points = [Point(text=(a.text_en or a.text) if lang == "en" else a.text,
-                        citations=[cb.add(q.article_id, q.start, q.end) for q in a.quotes]) for a in ranked[:ARGS_PER_SIDE]]
+                        citations=[cb.add(q.article_id, q.start, q.end) for q in a.quotes]) for a in ranked[:scoring.counter_args_per_side]]
         others.append(Side(label=ds.label_en if lang == "en" else ds.label, points=points, side_id=ds.id))
     mlabel = matched.label_en if lang == "en" else matched.label
     q = debate.question_en if lang == "en" else debate.question

@@ -13,8 +13,9 @@ def _phrasings(d: Debate) -> list[str]:
     return [d.question, d.question_en, *d.aliases]
 
 
-def suggest(debates: list[Debate], text: str, limit: int = 25) -> list[Debate]:
-    """Autocomplete: debates whose id/question/aliases best contain the typed words. No I/O."""
+def suggest(debates: list[Debate], text: str, limit: int = 25, phrase_bonus: float = 3.0) -> list[Debate]:
+    """Autocomplete: debates whose id/question/aliases best contain the typed words (`phrase_bonus` when
+    the typed text appears whole, `scoring.autocomplete_phrase_bonus`). No I/O."""
     text = (text or "").strip()
     if not text:
         return list(debates)[:limit]
@@ -23,7 +24,7 @@ def suggest(debates: list[Debate], text: str, limit: int = 25) -> list[Debate]:
     scored = []
     for order, d in enumerate(debates):
         hay = fold(" ".join([d.id, *_phrasings(d), *d.tags]))
-        score = 3.0 if needle in hay else 0.0
+        score = phrase_bonus if needle in hay else 0.0
         if terms:
             score += len(terms & set(word_terms(hay))) / len(terms)
         if score > 0:

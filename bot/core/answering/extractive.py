@@ -24,11 +24,6 @@ from bot.core.i18n import pick
 from bot.core.models import Answer, Debate, Lang, Passage, Point, Side
 from bot.core.text import fold
 
-MAX_ENRICH = 2
-STANCE_FLOOR = 0.5  # share of the nearest curated texts that must agree on a sentence's stance
-ENRICH_MARGIN = 0.04  # retrieved sentences this close to the best one may enrich a mapped side
-FACT_MARGIN = 0.03  # sentences this close to the best one are shown too (other articles may disagree)
-MAX_FACT_SENTENCES = 3
 _NAME = re.compile(r"\b[A-Z][A-Za-z-]{2,}")
 
 
@@ -51,10 +46,14 @@ class Context:
 
 
 class ExtractiveComposer:
-    def __init__(self, articles: dict, scorer: SentenceScorer, stance: StanceModel):
+    def __init__(self, articles: dict, scorer: SentenceScorer, stance: StanceModel, scoring=None):
+        """`scoring`: the `scoring:` settings (margins, cut-offs); defaults when None."""
+        from bot.settings import ScoringSettings
+
         self.articles = articles
         self.scorer = scorer
         self.stance = stance
+        self.s = scoring or ScoringSettings()
 
     def compose(self, ctx: Context) -> Answer:
         if ctx.kind == "no_answer":
@@ -118,7 +117,7 @@ class ExtractiveComposer:
         return sides
 
     def _enrich(self, sides: list[Side], ctx: Context, cb: CitationBuilder) -> None:
-        """Add up to MAX_ENRICH retrieved sentences to the side whose stance they share."""
+        """Add up to `scoring.max_enrich` retrieved sentences to the side whose stance they share."""
         by_stance = {}
         for side, ds in zip(sides, ctx.debate.sides):
             if ds.stance in STANCES and ds.stance not in by_stance:
@@ -132,11 +131,11 @@ class ExtractiveComposer:
         added = 0
         order_best = int(np.argmax(rel))
         for idx in np.argsort(rel)[::-1]:
-            if added >= MAX_ENRICH or rel[idx] < rel[order_best] - ENRICH_MARGIN:
+            if added >= self.s.max_enrich or rel[idx] < rel[order_best] - self.s.enrich_margin:
                 break
             stance, score = self.stance.classify(cands[idx].text, vecs[idx])
             side = by_stance.get(stance)
-            if side is None or score < STANCE_FLOOR:
+            if side is None or score < self.s.stance_floor:
                 continue
             s = cands[idx]
             side.points.append(Point(text=_excerpt(s, ctx.lang), citations=[cb.add(s.article_id, s.start, s.end)]))
@@ -152,7 +151,7 @@ class ExtractiveComposer:
         for s, r, v in zip(cands, rel, vecs):
             stance_scores = self.stance.scores(s.text, v)
             stance = max(stance_scores, key=stance_scores.get)
-            if stance_scores[stance] >= STANCE_FLOOR:
+            if stance_scores[stance] >= self.s.stance_floor:
                 buckets[stance].append((r, s))
         sides = []
         for stance in STANCES:
@@ -181,7 +180,7 @@ class ExtractiveComposer:
         chosen = [cands[verdict.lead]]
         for idx in sorted(range(len(cands)), key=lambda i: -rel[i]):
             s = cands[idx]
-            if len(chosen) >= MAX_FACT_SENTENCES or rel[idx] < best - FACT_MARGIN:
+            if len(chosen) >= self.s.max_fact_sentences or rel[idx] < best - self.s.fact_margin:
                 break
             if not _overlaps(s, [(c.article_id, c.start, c.end) for c in chosen]):
                 chosen.append(s)

@@ -30,10 +30,11 @@ class AnswerEngine:
 
         self.kb, self.settings = kb, settings
         self.debate_index = DebateIndex(kb.debates, kb.vectors)
-        self.scorer = SentenceScorer(kb.vectors)
-        self.stance = StanceModel(kb.debates, kb.vectors)
+        sc = settings.scoring
+        self.scorer = SentenceScorer(kb.vectors, sc.passage_prior, sc.passage_prior_ranks)
+        self.stance = StanceModel(kb.debates, kb.vectors, sc.stance_neighbours, sc.stance_sharpness)
         self.kinds = QuestionKindModel(kb.vectors, kb.debates)
-        self.composer = ExtractiveComposer({a.id: a for a in kb.articles}, self.scorer, self.stance)
+        self.composer = ExtractiveComposer({a.id: a for a in kb.articles}, self.scorer, self.stance, sc)
         self._chat_model = chat_model
         self._warm_sentences(settings.answering.precompute_sentences_max)
         kb.vectors.save()

@@ -12,7 +12,6 @@ from bot.core.text import sentence_spans
 
 _AMOUNT = re.compile(r"(\d+(?:[,.]\d+)?)\s*(milliards?|millions?|billion|million)", re.I)
 MIN_SENTENCE_CHARS = 25
-PASSAGE_PRIOR = 0.01  # per retrieval rank, fitted on dev (bench/calibrate_routing.py)
 
 
 @dataclass(frozen=True)
@@ -67,10 +66,12 @@ def article_sentences(article) -> list[Sentence]:
 
 class SentenceScorer:
     """Scores sentences against a question with the embedding model alone (query vector against the
-    sentences' passage vectors). Vectors come from the knowledge base's persistent cache."""
+    sentences' passage vectors), less a small prior per retrieval rank of the sentence's passage
+    (`scoring.passage_prior`, fitted on dev by bench/calibrate_routing.py). Vectors come from the knowledge
+    base's persistent cache."""
 
-    def __init__(self, vectors):
-        self._vectors = vectors
+    def __init__(self, vectors, prior: float = 0.01, prior_ranks: int = 8):
+        self._vectors, self.prior, self.prior_ranks = vectors, prior, prior_ranks
 
     def vectors(self, sentences: list[Sentence]) -> np.ndarray:
         if not sentences:
@@ -81,5 +82,8 @@ class SentenceScorer:
         if not sentences:
             return []
         sims = self.vectors(sentences) @ qvec
-        # a small prior for the passages hybrid retrieval ranked first
-        return [float(x) - PASSAGE_PRIOR * min(s.passage_rank, 8) for x, s in zip(sims, sentences)]
+        return self.with_prior([float(x) for x in sims], sentences)
+
+    def with_prior(self, sims: list[float], sentences: list[Sentence]) -> list[float]:
+        """Favour the passages hybrid retrieval ranked first."""
+        return [x - self.prior * min(s.passage_rank, self.prior_ranks) for x, s in zip(sims, sentences)]

@@ -15,8 +15,8 @@ class StanceModel:
     """k-nearest-neighbour stance classifier over the curated arguments and quotes of every debate map:
     a sentence takes the stance of the curated texts it is closest to. Grows with the maps."""
 
-    def __init__(self, debates: list[Debate], vectors, k: int = 7):
-        self._vectors, self._k = vectors, k
+    def __init__(self, debates: list[Debate], vectors, k: int = 7, sharpness: float = 50.0):
+        self._vectors, self._k, self._sharpness = vectors, k, sharpness
         texts, labels = [], []
         for d in debates:
             for side in (s for s in d.sides if s.stance in STANCES):
@@ -34,7 +34,7 @@ class StanceModel:
         v = self._vectors.embed_documents([sentence])[0] if vector is None else vector
         sims = self._matrix @ v
         top = np.argsort(-sims)[: self._k]
-        weights = np.exp((sims[top] - sims[top].max()) * 50.0)
+        weights = np.exp((sims[top] - sims[top].max()) * self._sharpness)
         total = float(weights.sum()) or 1.0
         return {s: float(weights[self._labels[top] == s].sum()) / total for s in STANCES}
 
