@@ -56,9 +56,13 @@ def test_requests_about_the_bot_itself_are_refused(question):
     assert asks_for_secrets(question)
 
 
-def test_ordinary_question_with_tokens_is_answered(shared_service):
-    answer = ask_once(shared_service, "Combien de milliards Amazon a-t-il promis à Anthropic, en tokens ou en dollars ?")
-    assert answer.reason_code != "out_of_scope" and answer.kind != "no_answer"
+@pytest.mark.parametrize("question", [
+    "Combien de milliards Amazon a-t-il promis à Anthropic, en tokens ou en dollars ?",
+    "Combien Amazon investit-il dans Anthropic, selon la secrétaire de rédaction ?",
+])
+def test_ordinary_question_with_tokens_or_secretaire_is_answered(shared_service, question):
+    answer = ask_once(shared_service, question)
+    assert answer.reason_code != "out_of_scope" and answer.kind != "no_answer" and answer.citations
 
 
 # --------------------------------------------------------------------------- premise and coverage checks (unit)
