@@ -52,8 +52,10 @@ def _cite(i: int, text: str) -> Citation:
 class FakeService:
     """The Contrepoint facade's methods, returning hand-built models; records every call."""
 
-    def __init__(self) -> None:
+    def __init__(self, poll_path: Path | None = None) -> None:
         self.calls: list[tuple] = []
+        self.poll_path = poll_path  # the real SQLite poll store, opened by poll_store()
+        self._polls = None
         self.articles_list = [
             Article("art-a", "Article A", BODY, "knowledge/articles/art-a.md", outlet="Média", published="2024-03-01", tags=("ia",)),
             Article("art-b", "Article B sur les puces", "Texte B sur les puces et l’investissement. " * 150, "knowledge/articles/art-b.md"),
@@ -105,6 +107,22 @@ class FakeService:
         c = _cite(1, "Amazon investit 4 milliards de dollars")
         return FactResult(Fact("f1", "Amazon a investi 4 milliards.", "Amazon invested 4 billion.", Quote("art-a", c.quote)), lang or "fr", "Amazon a investi 4 milliards.", c)
 
+    # -- polls --------------------------------------------------------------------------
+    def poll_store(self):
+        from bot.core.polls import PollStore, PollStoreError
+
+        self.calls.append(("poll_store",))
+        if self._polls is None:
+            if self.poll_path is None:
+                raise PollStoreError("no poll database in this test")
+            self._polls = PollStore(self.poll_path)
+        return self._polls
+
+    def close_polls(self) -> None:
+        store, self._polls = self._polls, None
+        if store is not None:
+            store.close()
+
     # -- catalogue ----------------------------------------------------------------------
     def debates(self):
         return list(self.debate_list)
@@ -139,8 +157,10 @@ def discord_settings(tmp_path) -> Settings:
 
 
 @pytest.fixture
-def fake_service() -> FakeService:
-    return FakeService()
+def fake_service(discord_settings) -> FakeService:
+    service = FakeService(poll_path=discord_settings.polls.db_path)
+    yield service
+    service.close_polls()
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Layering rules: the core never imports discord; the Discord layer never touches Chroma or LangChain;
-importing any module does no I/O."""
+cogs never import each other and the rest of the Discord layer never imports a cog; importing any module
+does no I/O."""
 
 import ast
 import subprocess
@@ -18,6 +19,42 @@ def imported_modules(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module.split(".")[0])
     return names
+
+
+def full_imports(path: Path) -> set[str]:
+    """Every absolute module a file imports, in full (`from a.b import c` gives a.b and a.b.c)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{a.name}" for a in node.names)
+    return names
+
+
+def exts_imports(path: Path) -> set[str]:
+    return {n for n in full_imports(path) if n == "bot.exts" or n.startswith("bot.exts.")}
+
+
+def test_no_cog_imports_another_cog():
+    cogs = sorted((REPO / "bot" / "exts").glob("*.py"))
+    assert len(cogs) >= 9
+    for path in cogs:
+        assert exts_imports(path) == set(), path
+
+
+def test_the_discord_layer_imports_no_cog_only_the_launchers_extension_list():
+    for path in sorted((REPO / "bot" / "discord_app").rglob("*.py")):
+        allowed = {"bot.exts", "bot.exts.EXTENSIONS"} if path.name == "launcher.py" else set()
+        assert exts_imports(path) <= allowed, path
+    assert exts_imports(REPO / "bot" / "discord_app" / "launcher.py") == {"bot.exts", "bot.exts.EXTENSIONS"}
+
+
+def test_the_rules_above_see_imports_inside_functions(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("def f():\n    from bot.exts.polls import start_debate_poll\n    import bot.exts.ask\n", encoding="utf-8")
+    assert exts_imports(probe) == {"bot.exts.polls", "bot.exts.polls.start_debate_poll", "bot.exts.ask"}
 
 
 def test_core_never_imports_discord():

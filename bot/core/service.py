@@ -38,6 +38,7 @@ class Contrepoint:
         self._rng = rng or random.Random()
         self._lock = threading.RLock()
         self._kb = None  # bot.core.knowledge_base.KnowledgeBase, built lazily
+        self._polls = None  # bot.core.polls.store.PollStore, opened on first use
 
     # -- lifecycle -------------------------------------------------------
     @property
@@ -112,3 +113,20 @@ class Contrepoint:
 
     def article_chunks(self, article_id: str) -> list[Chunk]:
         return self.kb.chunks_of(article_id)
+
+    # -- polls ---------------------------------------------------------------
+    def poll_store(self):
+        """The poll records (SQLite at `polls.db_path`), opened on first use.
+        Raises PollStoreError, with what to fix, when the database cannot be opened."""
+        with self._lock:
+            if self._polls is None:
+                from bot.core.polls.store import PollStore
+
+                self._polls = PollStore(self.settings.polls.db_path or self.settings.store.data_dir / "polls.sqlite3")
+            return self._polls
+
+    def close_polls(self) -> None:
+        with self._lock:
+            store, self._polls = self._polls, None
+        if store is not None:
+            store.close()

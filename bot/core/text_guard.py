@@ -13,7 +13,12 @@ _SPACES = re.compile(r"\s+")
 
 
 class InputError(ValueError):
-    """User input that cannot be processed; the message says how to fix it."""
+    """User input that cannot be processed. `code` ("empty", "too_long") and `params` are what front ends
+    render in the user's language (bot/core/messages); str() is an English message for logs and JSON output."""
+
+    def __init__(self, code: str, message: str, **params: object):
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 def strip_invisible(text: str) -> str:
@@ -25,20 +30,11 @@ def strip_invisible(text: str) -> str:
 def clean_user_text(text: str | None, *, max_chars: int = MAX_QUESTION_CHARS) -> str:
     """NFC-normalise, drop control and zero-width characters, collapse spaces.
 
-    Raises InputError for empty or over-long input (the message is user-presentable, in English;
-    front-ends translate by `InputError.code`)."""
-    if text is None:
-        raise InputError("empty input: write a question")
-    text = unicodedata.normalize("NFC", str(text))
-    text = _ZERO_WIDTH.sub("", text)
-    text = _CONTROL.sub(" ", text)
-    text = _SPACES.sub(" ", text).strip()
+    Raises InputError (code "empty" or "too_long") for input that is empty or over `max_chars`."""
+    text = strip_invisible("" if text is None else text)
     if not text:
-        err = InputError("empty input: write a question")
-        err.code = "empty"  # type: ignore[attr-defined]
-        raise err
+        raise InputError("empty", "empty input: write a question")
     if len(text) > max_chars:
-        err = InputError(f"input too long: {len(text)} characters, the limit is {max_chars}")
-        err.code = "too_long"  # type: ignore[attr-defined]
-        raise err
+        raise InputError("too_long", f"input too long: {len(text)} characters, the limit is {max_chars}",
+                         length=len(text), limit=max_chars)
     return text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 import discord
 from discord import app_commands
@@ -85,7 +85,7 @@ class ContrepointTree(app_commands.CommandTree):
 
 
 class ContrepointBot(commands.Bot):
-    """`service`: the Contrepoint facade; `polls`: the PollStore (built in setup_hook)."""
+    """`service`: the Contrepoint facade; `extensions`: the cog modules to load (the launcher's list)."""
 
     def __init__(
         self,
@@ -93,6 +93,7 @@ class ContrepointBot(commands.Bot):
         settings: Settings,
         *,
         prepare_core: bool = True,
+        extensions: Sequence[str] = (),
         clock: Callable[[], float] | None = None,
         **kwargs: Any,
     ):
@@ -107,7 +108,7 @@ class ContrepointBot(commands.Bot):
         self.service = service
         self.settings = settings
         self.prepare_core = prepare_core
-        self.polls = None  # bot.core.polls.store.PollStore
+        self.extension_names = tuple(extensions)
         cooldown = settings.discord.cooldown
         self.limiter = Cooldown(cooldown.rate, cooldown.per_s, **({"clock": clock} if clock else {}))
         self.answer_cache = AnswerCache(settings.store.data_dir / CACHE_FILE)
@@ -123,11 +124,9 @@ class ContrepointBot(commands.Bot):
 
     # -- start-up --------------------------------------------------------------------------
     async def load_all_extensions(self) -> list[str]:
-        """Load every module of bot.exts.EXTENSIONS; one failure does not stop the others."""
-        from bot.exts import EXTENSIONS
-
+        """Load every extension handed to the bot; one failure does not stop the others."""
         loaded = []
-        for name in EXTENSIONS:
+        for name in self.extension_names:
             try:
                 await self.load_extension(name)
             except Exception as exc:  # noqa: BLE001 - logged, the other extensions still load
@@ -154,16 +153,10 @@ class ContrepointBot(commands.Bot):
         for problem in getattr(report, "problems", []) or []:
             log.warning("knowledge problem: %s", problem)
         await asyncio.to_thread(self.answer_cache.open)
-        self.polls = await asyncio.to_thread(self._open_poll_store)
-
-    def _open_poll_store(self):
         try:
-            from bot.core.polls.store import PollStore
-
-            return PollStore(self.settings.polls.db_path or self.settings.store.data_dir / "polls.sqlite3")
-        except Exception as exc:  # noqa: BLE001 - polls unavailable, answers still work
+            await asyncio.to_thread(self.service.poll_store)  # opened now, so a bad polls.db_path shows at start-up
+        except Exception as exc:  # noqa: BLE001 - polls unavailable (retried on use), answers still work
             log_failure("opening the polls database", exc)
-            return None
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: mentions are handled by the mentions extension's listener."""
@@ -174,6 +167,4 @@ class ContrepointBot(commands.Bot):
             await super().close()
         finally:
             await asyncio.to_thread(self.answer_cache.close)
-            store, self.polls = self.polls, None
-            if store is not None and hasattr(store, "close"):
-                await asyncio.to_thread(store.close)
+            await asyncio.to_thread(self.service.close_polls)

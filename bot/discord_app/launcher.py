@@ -32,6 +32,13 @@ def invite_url(app_id: int | str) -> str:
     return INVITE_URL.format(app_id=app_id, permissions=required_permissions().value)
 
 
+def extension_names() -> list[str]:
+    """The cogs the bot loads, in order: the one place the Discord layer reads `bot.exts`."""
+    from bot.exts import EXTENSIONS
+
+    return list(EXTENSIONS)
+
+
 def _token(secrets: Secrets) -> str:
     if secrets.discord_token is None:
         raise RuntimeError("DISCORD_TOKEN is not set (see docs/discord.md)")
@@ -43,7 +50,7 @@ def run_bot(service: Any, settings: Settings, secrets: Secrets) -> None:
     from bot.discord_app.client import ContrepointBot
 
     token = _token(secrets)
-    bot = ContrepointBot(service, settings)
+    bot = ContrepointBot(service, settings, extensions=extension_names())
     bot.run(token, log_handler=None)
 
 
@@ -51,7 +58,7 @@ async def sync_commands_async(service: Any, settings: Settings, secrets: Secrets
     from bot.discord_app.client import ContrepointBot
 
     token = _token(secrets)
-    bot = ContrepointBot(service, settings, prepare_core=False)
+    bot = ContrepointBot(service, settings, prepare_core=False, extensions=extension_names())
     try:
         await bot.login(token)  # runs setup_hook: translator + extensions, no store
         for name, error in bot.extension_errors.items():

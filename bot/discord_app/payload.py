@@ -24,9 +24,10 @@ async def build_payload(bot: Any) -> list[dict]:
 async def offline_bot(service: Any, settings: Settings):
     """A ContrepointBot that is not logged in, with its translator and extensions loaded."""
     from bot.discord_app.client import ContrepointBot
+    from bot.discord_app.launcher import extension_names
     from bot.discord_app.translator import ContrepointTranslator
 
-    bot = ContrepointBot(service, settings, prepare_core=False)
+    bot = ContrepointBot(service, settings, prepare_core=False, extensions=extension_names())
     await bot.tree.set_translator(ContrepointTranslator())
     await bot.load_all_extensions()
     return bot

@@ -96,10 +96,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Cette réponse ne correspond à aucun débat répertorié : pas de sondage automatique. Un modérateur peut lancer un sondage libre avec /poll.",
         "This answer matches no listed debate, so there is no automatic poll. A moderator can start a free poll with /poll.",
     ),
-    "poll_unavailable": (
-        "Les sondages ne sont pas disponibles pour le moment.",
-        "Polls are not available right now.",
-    ),
     # sources
     "sources_title": ("Passages cités", "Quoted passages"),
     "sources_intro": (

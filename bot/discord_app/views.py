@@ -129,7 +129,7 @@ def _is_moderator(interaction: discord.Interaction) -> bool:
 
 
 async def start_poll(interaction: discord.Interaction, key: str) -> None:
-    """Moderators only: hand the answer's debate to the polls extension."""
+    """Moderators only: start a poll on the answer's debate (the poll workflow checks again, server-side)."""
     bot = interaction.client
     lang = _lang(interaction)
     if not _is_moderator(interaction):
@@ -148,13 +148,9 @@ async def start_poll(interaction: discord.Interaction, key: str) -> None:
     if not debate_id:
         await safe_reply_ephemeral(interaction, t(lang, "poll_no_debate"))
         return
-    try:
-        from bot.exts.polls import start_debate_poll
-    except ImportError as exc:
-        log_failure("polls extension import", exc)
-        await safe_reply_ephemeral(interaction, t(lang, "poll_unavailable"))
-        return
-    await start_debate_poll(bot, interaction, debate_id, bot.settings.polls.default_duration_hours)
+    from bot.discord_app import poll_workflow
+
+    await poll_workflow.start_debate_poll(bot, interaction, debate_id, bot.settings.polls.default_duration_hours)
 
 
 def answer_view(key: str, lang: str, *, more: bool = True, poll: bool = True) -> ui.View:

@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.models import Debate, Lang
+from bot.discord_app.answers import debate_question, suggest
 from bot.discord_app.limits import CHOICE_VALUE_MAX, CHOICES_MAX, choice_text
 from bot.discord_app.recall import make_ref
 from bot.discord_app.rendering import render_debate_map, user_text
@@ -18,7 +19,6 @@ from bot.discord_app.replies import replace_thinking, send_followups
 from bot.discord_app.requests import open_request
 from bot.discord_app.strings import interaction_lang, t
 from bot.discord_app.views import debate_view
-from bot.exts.ask import debate_question, suggest
 
 log = logging.getLogger(__name__)
 

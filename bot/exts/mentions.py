@@ -15,13 +15,13 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from bot.core.text_guard import InputError, clean_user_text
+from bot.discord_app.answers import prepare_answer
 from bot.discord_app.client import channel_allowed
-from bot.discord_app.limits import thread_name, wait_seconds
+from bot.discord_app.limits import thread_name
 from bot.discord_app.recall import LRU
 from bot.discord_app.replies import NO_MENTIONS, log_failure, send_to_channel
-from bot.discord_app.strings import input_error_text, t
-from bot.exts.ask import prepare_answer
+from bot.discord_app.requests import Refused, screen
+from bot.discord_app.strings import t
 
 log = logging.getLogger(__name__)
 
@@ -103,21 +103,13 @@ class MentionsCog(commands.Cog, name="Mentions"):
         lang = bot.settings.language
         raw = strip_mentions_of(message.content, bot.user.id)
         try:
-            question = clean_user_text(raw)
-        except InputError as exc:
-            if thread is not None and getattr(exc, "code", None) == "empty":
+            question = screen(bot, message.author.id, raw, lang, cooldown=True)
+        except Refused as refused:
+            if refused.code == "empty" and thread is not None:
                 return  # an attachment or an empty line in the thread: nothing to answer
-            text = t(lang, "mention_empty") if getattr(exc, "code", None) == "empty" else input_error_text(lang, exc)
-            await message.reply(text, mention_author=False, allowed_mentions=NO_MENTIONS)
-            return
-        retry = bot.limiter.hit(message.author.id)
-        if retry:
-            await message.reply(
-                t(lang, "cooldown", seconds=wait_seconds(retry)),
-                mention_author=False,
-                allowed_mentions=NO_MENTIONS,
-                delete_after=15,
-            )
+            text = t(lang, "mention_empty") if refused.code == "empty" else refused.text
+            await message.reply(text, mention_author=False, allowed_mentions=NO_MENTIONS,
+                                delete_after=15 if refused.code == "cooldown" else None)
             return
         target: discord.abc.Messageable = thread or message.channel
         reference = None

@@ -13,6 +13,7 @@ from discord import app_commands
 
 from bot.core.text_guard import InputError
 from bot.discord_app.client import ContrepointBot, channel_allowed
+from bot.discord_app.launcher import extension_names
 
 NONE = discord.AllowedMentions.none().to_dict()
 TOKEN = "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs"
@@ -53,7 +54,7 @@ async def test_run_core_runs_off_the_loop_and_bounds_concurrency(fake_service, d
 
 
 async def test_setup_hook_prepares_everything_but_never_syncs(fake_service, discord_settings):
-    bot = ContrepointBot(fake_service, discord_settings)
+    bot = ContrepointBot(fake_service, discord_settings, extensions=extension_names())
     bot.tree.sync = AsyncMock(side_effect=AssertionError("setup_hook must not sync"))
     await bot.setup_hook()
     try:
@@ -63,7 +64,7 @@ async def test_setup_hook_prepares_everything_but_never_syncs(fake_service, disc
         assert {"ask", "debate", "counter", "fact", "sources", "source", "help"} <= {c.name for c in bot.tree.get_commands()}
         patterns = {p.pattern for p in bot._connection._view_store._dynamic_items}
         assert any(p.startswith("cp:src:") for p in patterns) and any(p.startswith("cp:art:") for p in patterns)
-        assert bot.polls is not None and discord_settings.polls.db_path.exists()
+        assert ("poll_store",) in fake_service.calls and discord_settings.polls.db_path.exists()  # opened through the facade
         assert (discord_settings.store.data_dir / "discord.sqlite3").exists()
         bot.tree.sync.assert_not_called()
     finally:
@@ -105,8 +106,7 @@ async def test_tree_error_handler_is_friendly_and_logs_without_secrets(cp_bot, m
 
 
 async def test_tree_error_handler_explains_input_and_permission_errors(cp_bot, make_interaction):
-    err = InputError("input too long: 5000 characters, the limit is 1000")
-    err.code = "too_long"
+    err = InputError("too_long", "input too long", length=5000, limit=1000)  # the text is rendered from the code
     it = make_interaction(cp_bot, locale=discord.Locale.american_english)
     it.command = SimpleNamespace(qualified_name="ask", name="ask")
     await cp_bot.tree.on_error(it, app_commands.CommandInvokeError(it.command, err))

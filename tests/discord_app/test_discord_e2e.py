@@ -19,7 +19,7 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bot.discord_app.client import ContrepointBot
-from bot.discord_app.launcher import sync_commands_async
+from bot.discord_app.launcher import extension_names, sync_commands_async
 from bot.discord_app.payload import command_payload_async
 from bot.discord_app.rendering import message_problems
 from bot.settings import Secrets
@@ -193,7 +193,7 @@ async def fake_discord(monkeypatch):
 
 
 async def test_ask_through_a_real_client_defers_then_follows_up(fake_discord, fake_service, discord_settings, discord_schema):
-    bot = ContrepointBot(fake_service, discord_settings, guild_ready_timeout=0.1)
+    bot = ContrepointBot(fake_service, discord_settings, extensions=extension_names(), guild_ready_timeout=0.1)
 
     async def scenario() -> None:
         runner = None

@@ -124,7 +124,7 @@ async def test_other_viewpoints_shows_the_unseen_pages_of_a_paged_answer(cp_bot,
 
 
 async def test_poll_button_is_for_moderators_and_hands_the_debate_to_polls(cp_bot, fake_service, make_interaction, monkeypatch):
-    import bot.exts.polls as polls
+    import bot.discord_app.poll_workflow as polls
 
     started = AsyncMock()
     monkeypatch.setattr(polls, "start_debate_poll", started)
@@ -139,7 +139,7 @@ async def test_poll_button_is_for_moderators_and_hands_the_debate_to_polls(cp_bo
 
 
 async def test_poll_button_after_restart_reads_the_debate_from_the_cache(cp_bot, fake_service, make_interaction, monkeypatch, discord_settings):
-    import bot.exts.polls as polls
+    import bot.discord_app.poll_workflow as polls
 
     started = AsyncMock()
     monkeypatch.setattr(polls, "start_debate_poll", started)

@@ -20,7 +20,8 @@ from discord.state import ConnectionState
 from bot.core.models import Debate, DebateSide
 from bot.core.polls import PollRecord, PollStore
 from bot.discord_app.poll_render import FR_LOCALIZATIONS, MessageRef, build_poll, parse_message_ref
-from bot.exts.polls import PollsCog, start_debate_poll
+from bot.discord_app.poll_workflow import start_debate_poll
+from bot.exts.polls import PollsCog
 from bot.settings import Settings
 
 GUILD_ID = 111111111111111111
@@ -197,8 +198,14 @@ class FakeService:
     """The facade's catalogue methods over hand-built debates. suggest_debates ignores `limit`
     on purpose, so the cog's own cap on autocomplete choices is what the tests see."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: PollStore | None = None) -> None:
         self.all = [JOBS, INVEST, *FILLER]
+        self.store = store
+        self.unusable_path = None
+
+    def poll_store(self) -> PollStore:
+        """The facade's poll store: the test's real SQLite store, or what opening an unusable path raises."""
+        return PollStore(self.unusable_path) if self.unusable_path is not None else self.store
 
     def debates(self):
         return list(self.all)
@@ -216,8 +223,7 @@ class FakeBot:
 
     def __init__(self, world: World, settings: Settings, store: PollStore) -> None:
         self.settings = settings
-        self.service = FakeService()
-        self.polls = store
+        self.service = FakeService(store)
         self.user = world.state.user
         self._guild = world.guild
 
@@ -407,6 +413,15 @@ async def test_create_errors_follow_the_user_locale(world, cog, mod):
     it, replies = make_interaction(world, mod, locale=discord.Locale.american_english)
     await create(cog, it, answers="Yes")
     assert "at least 2" in replies.text
+
+
+async def test_unusable_poll_database_is_explained_and_nothing_is_posted(world, bot, cog, mod, tmp_path):
+    bot.service.unusable_path = tmp_path  # a folder: PollStore raises PollStoreError
+    it, replies = make_interaction(world, mod)
+    await create(cog, it)
+    assert world.http.sent == []
+    assert "base des sondages est indisponible" in replies.text and replies.last[2]["ephemeral"] is True
+    replies.assert_no_mentions()
 
 
 async def test_missing_send_polls_permission_is_explained(settings, store):
