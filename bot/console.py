@@ -12,7 +12,8 @@ import re
 import sys
 from typing import Callable, TextIO
 
-from bot.core.i18n import normalize_lang, pick
+from bot.core.i18n import normalize_lang
+from bot.core.messages import input_error_text, t
 from bot.core.models import Article, Debate, Lang
 from bot.core.polls.spec import MAX_HOURS, MIN_HOURS, PollError, PollSpec, build_poll_spec, poll_spec_for_debate
 from bot.core.text_guard import InputError, clean_user_text
@@ -65,11 +66,8 @@ class Console:
         self.stdout.write(text + "\n")
         self.stdout.flush()
 
-    def t(self, fr: str, en: str, **fmt: object) -> str:
-        return pick(self.lang, fr=fr, en=en, **fmt)
-
     def error(self, message: str) -> None:
-        self.say(self.t("Erreur : {m}", "Error: {m}", m=message))
+        self.say(t(self.lang, "console.error", m=message))
 
     def _read_line(self) -> str | None:
         """One input line, or None at end of input."""
@@ -91,10 +89,7 @@ class Console:
     # -- loop ---------------------------------------------------------------------------
     def run(self) -> int:
         if self.interactive:
-            self.say(self.t(
-                "Contrepoint, console locale. Posez une question, ou tapez /help. /quit pour sortir.",
-                "Contrepoint, local console. Ask a question, or type /help. /quit to leave.",
-            ))
+            self.say(t(self.lang, "console.welcome"))
         while True:
             try:
                 raw = self._read_line()
@@ -109,7 +104,7 @@ class Console:
                 if not self.handle(raw):
                     break
             except KeyboardInterrupt:
-                self.say(self.t("(interrompu)", "(interrupted)"))
+                self.say(t(self.lang, "console.interrupted"))
         return 0
 
     def handle(self, raw: str) -> bool:
@@ -118,14 +113,14 @@ class Console:
             line = clean_user_text(raw, max_chars=LINE_LIMIT)
         except InputError as exc:
             if getattr(exc, "code", "") != "empty":
-                self.error(self._input_error_text(exc))
+                self.error(input_error_text(self.lang, exc))
             return True  # blank lines are ignored
         if not line.startswith("/"):
             line = "/ask " + line
         name, _, rest = line[1:].partition(" ")
         name = name.lower()
         if name in ("quit", "exit", "q", "quitter"):
-            self.say(self.t("Au revoir.", "Goodbye."))
+            self.say(t(self.lang, "console.goodbye"))
             return False
         command = self._commands.get(name)
         if command is None:
@@ -136,42 +131,25 @@ class Console:
         except _Usage as exc:
             self.error(str(exc))
         except InputError as exc:
-            self.error(self._input_error_text(exc))
+            self.error(input_error_text(self.lang, exc))
         except PollError as exc:
-            self.say(self.t("Sondage impossible : {m}", "Cannot create the poll: {m}", m=str(exc)))
+            self.say(t(self.lang, "console.poll_refused", m=str(exc)))
         except Exception as exc:  # noqa: BLE001 - the console never dies on one command
             # One line at ERROR (the terminal stays readable); the traceback at DEBUG (`contrepoint -v console`).
             log.error("console command /%s failed: %s: %s", name, type(exc).__name__, exc)
             log.debug("traceback of /%s", name, exc_info=True)
-            self.error(self.t(
-                "la commande /{c} a échoué ({e}). Vous pouvez continuer ; `contrepoint -v console` affiche les détails.",
-                "the /{c} command failed ({e}). You can go on; `contrepoint -v console` shows the details.",
-                c=name, e=type(exc).__name__,
-            ))
+            self.error(t(self.lang, "console.command_failed", c=name, e=type(exc).__name__))
         return True
 
     def _unknown(self, name: str) -> None:
         close = difflib.get_close_matches(name, list(self._commands) + ["quit"], n=1)
-        hint = self.t(" Vouliez-vous dire /{c} ?", " Did you mean /{c}?", c=close[0]) if close else ""
-        self.error(self.t("commande inconnue /{n}.{h} Tapez /help pour la liste.",
-                          "unknown command /{n}.{h} Type /help for the list.", n=name, h=hint))
-
-    def _input_error_text(self, exc: InputError) -> str:
-        code = getattr(exc, "code", "")
-        if code == "empty":
-            return self.t("texte vide : écrivez quelque chose.", "empty text: write something.")
-        if code == "too_long":
-            nums = re.findall(r"\d+", str(exc))
-            if len(nums) >= 2:
-                return self.t("texte trop long : {n} caractères, la limite est de {m}.",
-                              "text too long: {n} characters, the limit is {m}.", n=nums[0], m=nums[1])
-        return str(exc)
+        hint = t(self.lang, "console.did_you_mean", c=close[0]) if close else ""
+        self.error(t(self.lang, "console.unknown_command", n=name, h=hint))
 
     # -- answers --------------------------------------------------------------------------
     def cmd_ask(self, arg: str) -> None:
         if not arg:
-            raise _Usage(self.t("écrivez une question après /ask, par exemple : /ask L'IA va-t-elle automatiser l'économie ?",
-                                "write a question after /ask, e.g. /ask Will AI automate the economy?"))
+            raise _Usage(t(self.lang, "console.ask_usage"))
         question = clean_user_text(arg)
         answer = self.service.ask(question, lang=self.lang)
         self.say(answer.answer_markdown)
@@ -179,8 +157,7 @@ class Console:
 
     def cmd_counter(self, arg: str) -> None:
         if not arg:
-            raise _Usage(self.t("écrivez l'affirmation à contrer après /counter, par exemple : /counter L'IA va créer plus d'emplois qu'elle n'en détruit",
-                                "write the claim to counter after /counter, e.g. /counter AI will create more jobs than it destroys"))
+            raise _Usage(t(self.lang, "console.counter_usage"))
         claim = clean_user_text(arg)
         result = self.service.counter(claim, lang=self.lang)
         self.say(result.answer_markdown)
@@ -190,10 +167,7 @@ class Console:
         topic = clean_user_text(arg, max_chars=TOPIC_LIMIT) if arg else None
         result = self.service.fact(topic, lang=self.lang)
         if result is None:
-            self.say(self.t(
-                "Aucun fait disponible : knowledge/facts.yaml est vide ou invalide (lancez `contrepoint knowledge check`).",
-                "No fact available: knowledge/facts.yaml is empty or invalid (run `contrepoint knowledge check`).",
-            ))
+            self.say(t(self.lang, "console.no_fact"))
             return
         c = result.citation
         self.say(result.text)
@@ -221,27 +195,24 @@ class Console:
     def _debate_or_fail(self, topic: str) -> tuple[Debate, list[Debate]]:
         debate, others = self._find_debate(clean_user_text(topic, max_chars=TOPIC_LIMIT))
         if debate is None:
-            raise _Usage(self.t("aucun débat ne correspond à « {t} ». Tapez /debate pour la liste.",
-                                "no debate matches \"{t}\". Type /debate for the list.", t=topic))
+            raise _Usage(t(self.lang, "console.debate_not_found", t=topic))
         return debate, others
 
     def cmd_debate(self, arg: str) -> None:
         if not arg:
             debates = self.service.debates()
             if not debates:
-                self.say(self.t("Aucun débat : knowledge/debates.yaml est vide ou absent.",
-                                "No debate: knowledge/debates.yaml is empty or missing."))
+                self.say(t(self.lang, "console.no_debate"))
                 return
-            self.say(self.t("Débats disponibles ({n}) :", "Available debates ({n}):", n=len(debates)))
+            self.say(t(self.lang, "console.available_debates", n=len(debates)))
             for i, d in enumerate(debates, 1):
                 self.say(f"{i}. [{d.id}] {self._question(d)}")
-            self.say(self.t("Détail : /debate <id, numéro ou sujet>", "Details: /debate <id, number or topic>"))
+            self.say(t(self.lang, "console.debates_hint"))
             return
         debate, others = self._debate_or_fail(arg)
         self.say(self.render_debate(debate))
         if others:
-            self.say(self.t("Autres débats proches : {l}", "Other close debates: {l}",
-                            l=", ".join(f"[{d.id}]" for d in others)))
+            self.say(t(self.lang, "console.other_close_debates", l=", ".join(f"[{d.id}]" for d in others)))
         self.say()
 
     def render_debate(self, d: Debate) -> str:
@@ -259,8 +230,7 @@ class Console:
                     lines.append(f"  > « {' '.join(q.text.split())} »")
                     lines.append(f"  — {self._source_label(q.article_id)}")
         lines.append("")
-        lines.append(self.t("Sondage sur ce débat : /poll debate {id} [heures]",
-                            "Poll on this debate: /poll debate {id} [hours]", id=d.id))
+        lines.append(t(self.lang, "console.debate_poll_hint", id=d.id))
         return "\n".join(lines)
 
     def _source_label(self, article_id: str) -> str:
@@ -273,46 +243,43 @@ class Console:
     def cmd_sources(self, arg: str) -> None:
         articles = self.service.articles()
         if not articles:
-            self.say(self.t("Aucun article dans knowledge/.", "No article in knowledge/."))
+            self.say(t(self.lang, "console.no_article"))
             return
-        self.say(self.t("Sources ({n}) :", "Sources ({n}):", n=len(articles)))
+        self.say(t(self.lang, "console.sources", n=len(articles)))
         for number, a in enumerate(articles, 1):
             meta = " · ".join(x for x in (a.outlet, a.published) if x)
             self.say(f"{number}. [{a.id}] {a.title}" + (f" ({meta})" if meta else ""))
-        self.say(self.t("Détail et passages : /source <id>", "Details and passages: /source <id>"))
+        self.say(t(self.lang, "console.sources_hint"))
 
     def cmd_source(self, arg: str) -> None:
         if not arg:
-            raise _Usage(self.t("indiquez l'id d'un article : /source <id> (liste : /sources).",
-                                "give an article id: /source <id> (list: /sources)."))
+            raise _Usage(t(self.lang, "console.source_usage"))
         article_id = clean_user_text(arg, max_chars=ID_LIMIT)
         art = self.service.article(article_id)
         if art is None:
             ids = [a.id for a in self.service.articles()]
             close = difflib.get_close_matches(article_id, ids, n=1, cutoff=0.4)
-            hint = self.t(" Vouliez-vous dire {c} ?", " Did you mean {c}?", c=close[0]) if close else ""
-            raise _Usage(self.t("article inconnu « {i} ».{h} Tapez /sources pour la liste.",
-                                "unknown article \"{i}\".{h} Type /sources for the list.", i=article_id, h=hint))
+            hint = t(self.lang, "console.did_you_mean_article", c=close[0]) if close else ""
+            raise _Usage(t(self.lang, "console.unknown_article", i=article_id, h=hint))
         self.say(self.render_article_header(art))
         chunks = self.service.article_chunks(art.id)
         self._pager = [f"[{c.index + 1}] ({c.start}-{c.end}) {c.text}" for c in chunks]
         self._pager_total = len(self._pager)
         self._pager_shown = 0
         if not chunks:
-            self.say(self.t("(aucun passage indexé : lancez `contrepoint ingest`)",
-                            "(no indexed passage: run `contrepoint ingest`)"))
+            self.say(t(self.lang, "console.no_passage"))
             return
-        self.say(self.t("Passages ({n}) :", "Passages ({n}):", n=len(chunks)))
+        self.say(t(self.lang, "console.passages", n=len(chunks)))
         self._show_page()
 
     def render_article_header(self, a: Article) -> str:
         lines = [f"# {a.title}", f"id : {a.id}" if self.lang == "fr" else f"id: {a.id}"]
         meta = [
-            (self.t("Média", "Outlet"), a.outlet),
-            (self.t("Publié", "Published"), a.published),
-            (self.t("Langue", "Language"), a.language),
-            (self.t("Fichier", "File"), a.source),
-            (self.t("Mots-clés", "Tags"), ", ".join(a.tags)),
+            (t(self.lang, "console.outlet"), a.outlet),
+            (t(self.lang, "console.published"), a.published),
+            (t(self.lang, "console.language"), a.language),
+            (t(self.lang, "console.file"), a.source),
+            (t(self.lang, "console.tags"), ", ".join(a.tags)),
         ]
         sep = " : " if self.lang == "fr" else ": "
         lines += [f"{k}{sep}{v}" for k, v in meta if v]
@@ -325,26 +292,19 @@ class Console:
             self.say()
         self._pager_shown += len(page)
         if self._pager:
-            self.say(self.t("({s}/{n} passages affichés, /more pour la suite)",
-                            "({s}/{n} passages shown, /more for the next ones)", s=self._pager_shown, n=self._pager_total))
+            self.say(t(self.lang, "console.passages_more", s=self._pager_shown, n=self._pager_total))
         else:
-            self.say(self.t("({n} passages, fin)", "({n} passages, end)", n=self._pager_total))
+            self.say(t(self.lang, "console.passages_end", n=self._pager_total))
 
     def cmd_more(self, arg: str) -> None:
         if not self._pager:
-            self.say(self.t("Rien de plus à afficher (utilisez d'abord /source <id>).",
-                            "Nothing more to show (use /source <id> first)."))
+            self.say(t(self.lang, "console.nothing_more"))
             return
         self._show_page()
 
     # -- polls ---------------------------------------------------------------------------------
     def _poll_usage(self) -> str:
-        return self.t(
-            "usage : /poll create <question> | <réponse 1; réponse 2; …> | <heures> [| multiple]  "
-            "ou  /poll debate <sujet> [heures]",
-            "usage: /poll create <question> | <answer 1; answer 2; …> | <hours> [| multiple]  "
-            "or  /poll debate <topic> [hours]",
-        )
+        return t(self.lang, "console.poll_usage")
 
     def _default_hours(self) -> int:
         polls = getattr(self.settings, "polls", None)
@@ -375,8 +335,7 @@ class Console:
         elif flag in _MULTIPLE_OFF:
             multiple = False
         else:
-            raise _Usage(self.t("option inconnue « {f} » : écrivez « multiple » pour un choix multiple, ou rien.",
-                                "unknown option \"{f}\": write \"multiple\" for multiple choice, or nothing.", f=parts[3]))
+            raise _Usage(t(self.lang, "console.unknown_poll_option", f=parts[3]))
         return build_poll_spec(question, answers, hours, multiple, lang=self.lang)  # type: ignore[arg-type]
 
     def _poll_debate(self, rest: str) -> PollSpec:
@@ -391,67 +350,32 @@ class Console:
 
     def render_poll(self, spec: PollSpec) -> str:
         lines = [
-            self.t("Aperçu du sondage (la console ne publie rien ; sur Discord il serait créé ainsi) :",
-                   "Poll preview (the console publishes nothing; on Discord it would be created like this):"),
+            t(self.lang, "console.poll_preview"),
             f"📊 {spec.question}",
         ]
         lines += [f"  {i}. {a}" for i, a in enumerate(spec.answers, 1)]
         days = ""
         if spec.duration_hours >= 48 and spec.duration_hours % 24 == 0:
-            days = self.t(" ({n} jours)", " ({n} days)", n=spec.duration_hours // 24)
-        lines.append(self.t("Durée : {h} h{d}", "Duration: {h} h{d}", h=spec.duration_hours, d=days))
-        lines.append(self.t("Choix multiple" if spec.multiple else "Choix unique",
-                            "Multiple choice" if spec.multiple else "Single choice"))
+            days = t(self.lang, "console.days", n=spec.duration_hours // 24)
+        lines.append(t(self.lang, "console.duration", h=spec.duration_hours, d=days))
+        lines.append(t(self.lang, "console.multiple_choice" if spec.multiple else "console.single_choice"))
         if spec.debate_id:
-            lines.append(self.t("Débat : {d}", "Debate: {d}", d=spec.debate_id))
+            lines.append(t(self.lang, "console.debate", d=spec.debate_id))
         return "\n".join(lines)
 
     # -- settings and help -----------------------------------------------------------------------
     def cmd_lang(self, arg: str) -> None:
         if not arg:
-            self.say(self.t("Langue actuelle : français. /lang en pour l'anglais.",
-                            "Current language: English. /lang fr for French."))
+            self.say(t(self.lang, "console.language_current"))
             return
         value = _LANGS.get(arg.strip().lower())
         if value is None:
-            raise _Usage(self.t("langue inconnue « {v} » : /lang fr ou /lang en.",
-                                "unknown language \"{v}\": /lang fr or /lang en.", v=arg))
+            raise _Usage(t(self.lang, "console.unknown_language", v=arg))
         self.lang = value  # type: ignore[assignment]
-        self.say(self.t("Langue : français.", "Language: English."))
+        self.say(t(self.lang, "console.language_set"))
 
     def cmd_help(self, arg: str) -> None:
-        self.say(self.t(HELP_FR, HELP_EN, lo=MIN_HOURS, hi=MAX_HOURS, d=self._default_hours()))
-
-
-HELP_FR = """Commandes (comme sur Discord) :
-  /ask <question>        réponse sourcée, avec plusieurs points de vue (ou tapez simplement la question)
-  /debate [sujet]        liste des débats, ou un débat : camps, arguments et citations
-  /counter <affirmation> les meilleurs contre-arguments sourcés
-  /fact [sujet]          un fait sourcé (au hasard, ou sur un sujet)
-  /sources               les articles de la base
-  /source <id>           un article : informations et passages (5 à la fois, /more pour la suite)
-  /poll create <question> | <a; b; c> | <heures> [| multiple]
-                         aperçu d'un sondage (durée {lo} à {hi} h, {d} h par défaut)
-  /poll debate <sujet> [heures]
-                         aperçu du sondage d'un débat
-  /lang fr|en            langue des réponses
-  /help                  cette aide
-  /quit                  quitter (ou Ctrl-D)"""
-
-HELP_EN = """Commands (same as on Discord):
-  /ask <question>        sourced answer with several viewpoints (or just type the question)
-  /debate [topic]        list debates, or show one: sides, arguments and quotes
-  /counter <claim>       the strongest sourced counter-arguments
-  /fact [topic]          a sourced fact (random, or on a topic)
-  /sources               the articles in the knowledge base
-  /source <id>           one article: metadata and passages (5 at a time, /more for the next ones)
-  /poll create <question> | <a; b; c> | <hours> [| multiple]
-                         preview a poll ({lo} to {hi} h, default {d} h)
-  /poll debate <topic> [hours]
-                         preview the poll of a debate
-  /lang fr|en            answer language
-  /help                  this help
-  /quit                  leave (or Ctrl-D)"""
+        self.say(t(self.lang, "console.help", lo=MIN_HOURS, hi=MAX_HOURS, d=self._default_hours()))
 
 
 def _is_tty(stream: object) -> bool:

@@ -1,4 +1,4 @@
-"""Tiny bilingual helper: user-facing text is French by default, English available."""
+"""Languages: user-facing text is French by default, English available (texts: bot/core/messages)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,3 @@ def normalize_lang(value: str | None, default: Lang = "fr") -> Lang:
         return default
     head = str(value).lower().split("-")[0].split("_")[0]
     return head if head in SUPPORTED else default  # type: ignore[return-value]
-
-
-def pick(lang: Lang, fr: str, en: str, **fmt: object) -> str:
-    text = en if lang == "en" else fr
-    return text.format(**fmt) if fmt else text

@@ -158,7 +158,7 @@ class Answer:
     mode: AnswerMode
     debate_id: str | None = None
     notice: str = ""  # e.g. "les sources divergent", fallback reason (never secrets)
-    reason_code: str | None = None  # why it is not a plain answer: not_covered, premise_name, … (reasons.py)
+    reason_code: str | None = None  # why it is not a plain answer: not_covered, premise_name, … (texts: bot/core/messages/answers.py)
     premise: str | None = None  # "contradicted" when the question's premise conflicts with a cited source
     question_lang: str | None = None  # ISO code of the question when it is neither French nor English
     article_ref: str | None = None  # id of the article the question refers to ("in the piece about …")

@@ -10,7 +10,7 @@ from typing import Any
 
 import discord
 
-from bot.core.i18n import pick
+from bot.core.messages import t
 from bot.core.models import Lang
 from bot.core.polls import PollRecord, PollStoreError
 from bot.discord_app.poll_render import MessageRef, parse_message_ref, poll_answers, poll_counts
@@ -31,13 +31,12 @@ async def _resolve_channel(interaction: discord.Interaction, channel_id: int, la
         except discord.HTTPException:
             found = None
     if found is None or getattr(found, "guild", guild) != guild:
-        raise Refusal(pick(lang, fr="Salon introuvable sur ce serveur : vérifiez le lien du message.",
-                           en="Channel not found on this server: check the message link."))
+        raise Refusal(t(lang, "poll.channel_not_found"))
     # Never reveal a channel the moderator cannot read.
     if isinstance(interaction.user, discord.Member) and hasattr(found, "permissions_for"):
         perms = found.permissions_for(interaction.user)
         if not (perms.view_channel and perms.read_message_history):
-            raise Refusal(pick(lang, fr="Vous n'avez pas accès à ce salon.", en="You do not have access to this channel."))
+            raise Refusal(t(lang, "poll.no_channel_access"))
     return found
 
 
@@ -45,14 +44,9 @@ async def fetch_poll_message(bot: Any, interaction: discord.Interaction, raw: st
     """The poll message a moderator pasted (link or id); Refusal, with what to fix, otherwise."""
     ref: MessageRef | None = parse_message_ref(raw)
     if ref is None:
-        raise Refusal(pick(
-            lang,
-            fr="« {r} » n'est ni un lien de message ni un identifiant. Copiez le lien du sondage (clic droit ou appui long → « Copier le lien du message ») ou son identifiant.",
-            en="\"{r}\" is neither a message link nor a message ID. Copy the poll's link (right-click or long press → \"Copy Message Link\") or its ID.",
-            r=(raw or "").strip()[:80]))
+        raise Refusal(t(lang, "poll.not_a_message_ref", r=(raw or "").strip()[:80]))
     if ref.guild_id is not None and interaction.guild is not None and ref.guild_id != interaction.guild.id:
-        raise Refusal(pick(lang, fr="Ce lien pointe vers un autre serveur : utilisez la commande sur le serveur du sondage.",
-                           en="This link points to another server: run the command on the poll's server."))
+        raise Refusal(t(lang, "poll.other_server"))
     channel_id = ref.channel_id
     if channel_id is None:
         store = await poll_store(bot)
@@ -62,15 +56,11 @@ async def fetch_poll_message(bot: Any, interaction: discord.Interaction, raw: st
     try:
         message = await channel.fetch_message(ref.message_id)
     except discord.NotFound:
-        raise Refusal(pick(lang, fr="Message introuvable dans <#{c}> : vérifiez le lien ou l'identifiant (un identifiant seul désigne un message de ce salon).",
-                           en="Message not found in <#{c}>: check the link or ID (a bare ID means a message of this channel).",
-                           c=channel.id)) from None
+        raise Refusal(t(lang, "poll.message_not_found", c=channel.id)) from None
     except discord.Forbidden:
-        raise Refusal(pick(lang, fr="Je n'ai pas accès à <#{c}> (il me faut « Voir le salon » et « Voir les anciens messages »).",
-                           en="I cannot read <#{c}> (I need \"View Channel\" and \"Read Message History\").",
-                           c=channel.id)) from None
+        raise Refusal(t(lang, "poll.cannot_read_channel", c=channel.id)) from None
     if message.poll is None:
-        raise Refusal(pick(lang, fr="Ce message ne contient pas de sondage.", en="This message has no poll."))
+        raise Refusal(t(lang, "poll.no_poll_in_message"))
     return message
 
 

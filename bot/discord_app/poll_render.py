@@ -10,7 +10,8 @@ from datetime import timedelta
 
 import discord
 
-from bot.core.i18n import normalize_lang, pick
+from bot.core.i18n import normalize_lang
+from bot.core.messages import t
 from bot.core.models import Lang
 from bot.core.polls.spec import PollSpec
 from bot.settings import Settings
@@ -139,7 +140,7 @@ def results_embeds(
     """Embeds and files for /poll results: the results with their chart, then the opinion
     shift with its chart when there is one."""
     main = discord.Embed(description=_clip(results_text, EMBED_DESCRIPTION_MAX), color=COLOR, url=link)
-    main.title = pick(lang, fr="Résultats du sondage", en="Poll results")
+    main.title = t(lang, "poll.poll_results")
     embeds = [main]
     files: list[discord.File] = []
     if results_png:
@@ -147,7 +148,7 @@ def results_embeds(
         files.append(discord.File(io.BytesIO(results_png), filename=RESULTS_PNG))
     if shift_text:
         shift = discord.Embed(
-            title=pick(lang, fr="Évolution de l'opinion", en="Opinion shift"),
+            title=t(lang, "poll.opinion_shift"),
             description=_clip(shift_text, EMBED_DESCRIPTION_MAX),
             color=COLOR,
         )

@@ -11,7 +11,7 @@ from typing import Any
 
 import discord
 
-from bot.core.i18n import pick
+from bot.core.messages import t
 from bot.core.models import Lang
 from bot.core.polls import PollError, PollRecord, PollSpec, PollStore, PollStoreError, poll_spec_for_debate
 from bot.discord_app.permissions import is_moderator
@@ -55,27 +55,23 @@ async def db(bot: Any, fn, *args: Any, **kwargs: Any) -> Any:
 
 
 def store_unavailable(lang: Lang) -> str:
-    return pick(lang, fr="La base des sondages est indisponible ; consultez les journaux du bot puis réessayez.",
-                en="The poll database is unavailable; check the bot's logs, then try again.")
+    return t(lang, "poll.store_unavailable")
 
 
 async def check_moderator(bot: Any, interaction: discord.Interaction) -> bool:
     """Server-side moderator check; replies with a polite ephemeral refusal when it fails."""
     lang = user_lang(interaction, bot.settings)
     if interaction.guild is None:
-        await reply(interaction, pick(lang, fr="Les sondages ne se lancent que dans un salon du serveur.",
-                                      en="Polls can only be run in a server channel."))
+        await reply(interaction, t(lang, "poll.guild_only"))
         return False
     if is_moderator(interaction.user, bot.settings):
         return True
     log.info("poll command refused to non-moderator %s in guild %s", getattr(interaction.user, "id", "?"), interaction.guild.id)
     if bot.settings.discord.moderator_role_ids:
-        text = pick(lang, fr="Désolé, les sondages sont réservés à l'équipe de modération (rôle de modérateur requis).",
-                    en="Sorry, polls are reserved for the moderation team (moderator role required).")
+        refusal = t(lang, "poll.moderators_only_role")
     else:
-        text = pick(lang, fr="Désolé, les sondages sont réservés à la modération (permission « Gérer les messages » requise).",
-                    en="Sorry, polls are reserved for moderators (the Manage Messages permission is required).")
-    await reply(interaction, text)
+        refusal = t(lang, "poll.moderators_only_permission")
+    await reply(interaction, refusal)
     return False
 
 
@@ -101,11 +97,11 @@ def missing_poll_permissions(interaction: discord.Interaction, lang: Lang) -> li
         return []
     in_thread = isinstance(interaction.channel, discord.Thread)
     needed = [
-        ("view_channel", pick(lang, fr="Voir le salon", en="View Channel")),
+        ("view_channel", t(lang, "poll.view_channel")),
         ("send_messages_in_threads" if in_thread else "send_messages",
-         pick(lang, fr="Envoyer des messages dans les fils", en="Send Messages in Threads") if in_thread
-         else pick(lang, fr="Envoyer des messages", en="Send Messages")),
-        ("send_polls", pick(lang, fr="Créer des sondages", en="Create Polls")),
+         t(lang, "poll.send_messages_in_threads") if in_thread
+         else t(lang, "poll.send_messages")),
+        ("send_polls", t(lang, "poll.create_polls")),
     ]
     return [label for attr, label in needed if not getattr(perms, attr)]
 
@@ -116,13 +112,7 @@ async def publish_poll(bot: Any, interaction: discord.Interaction, spec: PollSpe
     lang = user_lang(interaction, bot.settings)
     missing = missing_poll_permissions(interaction, lang)
     if missing:
-        await reply(interaction, pick(
-            lang,
-            fr="Je ne peux pas publier de sondage dans ce salon : il me manque {p}. "
-               "Demandez à un administrateur d'accorder ces permissions au rôle du bot (ou dans les réglages du salon).",
-            en="I cannot post a poll in this channel: I lack {p}. "
-               "Ask an administrator to grant these permissions to the bot's role (or in the channel settings).",
-            p=", ".join(f"« {m} »" if lang == "fr" else f"\"{m}\"" for m in missing)))
+        await reply(interaction, t(lang, "poll.bot_lacks_permissions", p=", ".join(f"« {m} »" if lang == "fr" else f"\"{m}\"" for m in missing)))
         return None
     try:
         store = await poll_store(bot)
@@ -136,13 +126,11 @@ async def publish_poll(bot: Any, interaction: discord.Interaction, spec: PollSpe
     try:
         message = await channel.send(poll=build_poll(spec), allowed_mentions=NO_MENTIONS)  # type: ignore[union-attr]
     except discord.Forbidden:
-        await reply(interaction, pick(lang, fr="Discord a refusé le sondage : vérifiez que je peux envoyer des messages et créer des sondages dans ce salon.",
-                                      en="Discord refused the poll: check that I can send messages and create polls in this channel."))
+        await reply(interaction, t(lang, "poll.refused_forbidden"))
         return None
     except discord.HTTPException as exc:
         log.warning("poll send failed in channel %s: %s %s", getattr(channel, "id", "?"), exc.status, exc.text)
-        await reply(interaction, pick(lang, fr="Discord a refusé le sondage (erreur {s}). Réessayez dans un instant.",
-                                      en="Discord refused the poll (error {s}). Try again in a moment.", s=exc.status))
+        await reply(interaction, t(lang, "poll.refused_error", s=exc.status))
         return None
 
     created = message.created_at if isinstance(getattr(message, "created_at", None), datetime) else now()
@@ -165,14 +153,11 @@ async def publish_poll(bot: Any, interaction: discord.Interaction, spec: PollSpe
         await db(bot, store.add, record)
     except PollStoreError as exc:
         log.error("poll %s posted but not recorded: %s", record.message_id, exc)
-        await reply(interaction, pick(lang, fr="Sondage publié ({l}), mais il n'a pas pu être enregistré : la comparaison avant/après ne le prendra pas en compte. Consultez les journaux du bot.",
-                                      en="Poll posted ({l}), but it could not be recorded: before/after comparisons will not include it. Check the bot's logs.", l=link))
+        await reply(interaction, t(lang, "poll.posted_not_recorded", l=link))
         return message
     log.info("poll %s posted in channel %s by %s (debate=%s, %dh)", record.message_id, record.channel_id,
              record.created_by, record.debate_id, spec.duration_hours)
-    await reply(interaction, pick(lang, fr="Sondage publié : {l} (fin <t:{t}:R>). Résultats : `/poll results` avec ce lien.",
-                                  en="Poll posted: {l} (ends <t:{t}:R>). Results: `/poll results` with this link.",
-                                  l=link, t=int(ends.timestamp())))
+    await reply(interaction, t(lang, "poll.posted", l=link, t=int(ends.timestamp())))
     return message
 
 
@@ -183,11 +168,8 @@ async def _find_debate(bot: Any, topic: str, lang: Lang):
         return debate
     suggestions = await bot.run_core(service.suggest_debates, topic, 3)
     hint = ", ".join(f"`{d.id}`" for d in suggestions[:3])
-    raise Refusal(pick(
-        lang,
-        fr="Débat introuvable : « {t} ». Choisissez-le dans la liste proposée par Discord" + (" (par exemple {h})." if hint else "."),
-        en="Debate not found: \"{t}\". Pick it from the list Discord suggests" + (" (for example {h})." if hint else "."),
-        t=topic[:100], h=hint))
+    key = "poll.debate_not_found_hint" if hint else "poll.debate_not_found"
+    raise Refusal(t(lang, key, t=topic[:100], h=hint))
 
 
 async def start_debate_poll(bot: Any, interaction: discord.Interaction, debate_id: str, duration_hours: int | None = None) -> None:

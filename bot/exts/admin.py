@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.i18n import pick
+from bot.core.messages import t
 from bot.core.models import Lang, SyncReport
 from bot.core.watch import SETTLE_S, KnowledgeWatcher
 from bot.discord_app.permissions import is_admin
@@ -31,9 +31,9 @@ def _count(n: int, lang: Lang, fr_one: str, fr_many: str, en: str) -> str:
 def format_sync_report(report: SyncReport, lang: Lang) -> str:
     """User-facing summary of a knowledge re-sync."""
     secs = f"{report.seconds:.2f}".replace(".", ",") if lang == "fr" else f"{report.seconds:.2f}"
-    head = pick(lang, fr="Connaissances resynchronisées en {s} s", en="Knowledge re-synced in {s} s", s=secs)
+    head = t(lang, "admin.resynced", s=secs)
     if report.rebuilt:
-        head += pick(lang, fr=" (index reconstruit)", en=" (index rebuilt)")
+        head += t(lang, "admin.index_rebuilt")
     files = ", ".join([
         _count(report.added, lang, "ajouté", "ajoutés", "added"),
         _count(report.updated, lang, "mis à jour", "mis à jour", "updated"),
@@ -42,14 +42,13 @@ def format_sync_report(report: SyncReport, lang: Lang) -> str:
     ])
     lines = [
         f"**{head}**",
-        pick(lang, fr="Articles : {f}", en="Articles: {f}", f=files),
-        pick(lang, fr="Passages indexés : {c} (dont {e} recalculés)", en="Indexed passages: {c} ({e} re-embedded)",
-             c=report.chunks, e=report.embedded),
+        t(lang, "admin.articles", f=files),
+        t(lang, "admin.passages", c=report.chunks, e=report.embedded),
     ]
     if not report.changed:
-        lines.append(pick(lang, fr="Aucun changement depuis la dernière synchronisation.", en="Nothing changed since the last sync."))
+        lines.append(t(lang, "admin.unchanged"))
     if report.problems:
-        lines.append(pick(lang, fr="⚠️ {n} fichier(s) ignoré(s) :", en="⚠️ {n} file(s) skipped:", n=len(report.problems)))
+        lines.append(t(lang, "admin.skipped", n=len(report.problems)))
         budget = MESSAGE_MAX - 120 - sum(len(line) + 1 for line in lines)  # keep room for the "and N more" line
         shown = 0
         for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
@@ -61,8 +60,7 @@ def format_sync_report(report: SyncReport, lang: Lang) -> str:
             budget -= len(line) + 1
             shown += 1
         if len(report.problems) > shown:
-            lines.append(pick(lang, fr="… et {n} autre(s) (voir `contrepoint knowledge check`).",
-                              en="… and {n} more (see `contrepoint knowledge check`).", n=len(report.problems) - shown))
+            lines.append(t(lang, "admin.skipped_more", n=len(report.problems) - shown))
     text = "\n".join(lines)
     return text if len(text) <= MESSAGE_MAX else text[: MESSAGE_MAX - 1] + "…"
 
@@ -132,8 +130,7 @@ class AdminCog(commands.Cog, name="Admin"):
         if not is_admin(interaction.user):
             log.info("/reload refused to %s", getattr(interaction.user, "id", "?"))
             await interaction.response.send_message(
-                pick(lang, fr="Désolé, /reload est réservé aux administrateurs du serveur (Administrateur ou Gérer le serveur).",
-                     en="Sorry, /reload is reserved for server administrators (Administrator or Manage Server)."),
+                t(lang, "admin.reload_admins_only"),
                 ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -142,9 +139,7 @@ class AdminCog(commands.Cog, name="Admin"):
         except Exception as exc:
             log.exception("/reload failed")
             await interaction.followup.send(
-                pick(lang, fr="La resynchronisation a échoué ({e}). Le bot continue avec les connaissances précédentes ; détails dans les journaux.",
-                     en="The re-sync failed ({e}). The bot keeps the previous knowledge; details in the logs.",
-                     e=type(exc).__name__),
+                t(lang, "admin.resync_failed", e=type(exc).__name__),
                 ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         await interaction.followup.send(format_sync_report(report, lang), ephemeral=True, allowed_mentions=NO_MENTIONS)

@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.i18n import pick
+from bot.core.messages import t
 from bot.core.polls import (
     MAX_HOURS,
     MAX_QUESTION,
@@ -148,8 +148,7 @@ class PollsCog(commands.Cog, name="Polls"):
             await defer(interaction, ephemeral=not show_public)
             rec = await capture_counts(bot, poll_message)
             if rec is None or rec.counts is None:
-                raise Refusal(pick(lang, fr="Les réponses de ce sondage ne correspondent pas à celles enregistrées : résultats non comparables.",
-                                    en="This poll's answers differ from the recorded ones: results cannot be compared."))
+                raise Refusal(t(lang, "poll.answers_differ"))
             text = format_results(rec, rec.counts, lang=out_lang)
             png = await _chart(bot, results_chart_png, rec.question, rec.answers, rec.counts, lang=out_lang)
             shift_text = shift_png = None
@@ -189,19 +188,16 @@ class PollsCog(commands.Cog, name="Polls"):
             if poll.is_finalized() or (expires is not None and expires <= now()):
                 await capture_counts(bot, poll_message)
                 await db(bot, store.mark_ended, poll_message.id)
-                raise Refusal(pick(lang, fr="Ce sondage est déjà terminé. Ses résultats : `/poll results` {l}",
-                                    en="This poll has already ended. Its results: `/poll results` {l}", l=link))
+                raise Refusal(t(lang, "poll.already_ended", l=link))
             me = bot.user
             if me is None or poll_message.author.id != me.id:
-                raise Refusal(pick(lang, fr="Je ne peux terminer que les sondages que j'ai publiés. Pour celui-ci, utilisez le menu du message dans Discord.",
-                                    en="I can only end polls I posted. For this one, use the message menu in Discord."))
+                raise Refusal(t(lang, "poll.not_ours"))
             await defer(interaction)
             try:
                 ended = await poll_message.end_poll()
             except discord.HTTPException as exc:
                 log.warning("end_poll failed for %s: %s %s", poll_message.id, exc.status, exc.text)
-                raise Refusal(pick(lang, fr="Discord n'a pas pu terminer le sondage (erreur {s}). Réessayez dans un instant.",
-                                    en="Discord could not end the poll (error {s}). Try again in a moment.", s=exc.status)) from None
+                raise Refusal(t(lang, "poll.end_failed", s=exc.status)) from None
             await capture_counts(bot, ended if ended.poll is not None else poll_message)
             await db(bot, store.mark_ended, poll_message.id)
         except Refusal as refusal:
@@ -212,8 +208,7 @@ class PollsCog(commands.Cog, name="Polls"):
             await reply(interaction, store_unavailable(lang))
             return
         log.info("poll %s ended by %s", poll_message.id, interaction.user.id)
-        await reply(interaction, pick(lang, fr="Sondage terminé : {l}. Discord publie le décompte final dans quelques instants ; il sera enregistré automatiquement. Affichez-le avec `/poll results`.",
-                                      en="Poll ended: {l}. Discord posts the final count in a few moments; it will be recorded automatically. Show it with `/poll results`.", l=link))
+        await reply(interaction, t(lang, "poll.ended", l=link))
 
     # Discord posts a poll_result message (type 46) referencing the poll when it ends.
     @commands.Cog.listener()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.answering.citations import CitationBuilder
 from bot.core.answering.lang import detect_lang
 from bot.core.answering.render import render_markdown
-from bot.core.i18n import pick
+from bot.core.messages import t
 from bot.core.models import CounterResult, Lang, Point, Side
 from bot.core.retrieval.analysis import word_terms
 
@@ -33,8 +33,7 @@ def counter_claim(service, claim: str, *, lang: Lang | None = None) -> CounterRe
             best = (score, debate, side)
     if best is None or best[0] < service.settings.answering.counter_side_min:
         answer = service.ask(claim, lang=lang)
-        intro = pick(lang, "Aucun point de vue cartographié ne correspond clairement à cette affirmation ; voici ce que disent les sources.",
-                     "No mapped point of view clearly matches this claim; here is what the sources say.")
+        intro = t(lang, "counter.unmatched")
         return CounterResult(claim, lang, None, None, answer.sides, answer.citations, f"{intro}\n\n{answer.answer_markdown}")
     _, debate, matched = best
     cb = CitationBuilder(eng.composer.articles)
@@ -48,9 +47,6 @@ def counter_claim(service, claim: str, *, lang: Lang | None = None) -> CounterRe
         others.append(Side(label=ds.label_en if lang == "en" else ds.label, points=points, side_id=ds.id))
     mlabel = matched.label_en if lang == "en" else matched.label
     q = debate.question_en if lang == "en" else debate.question
-    intro = pick(lang,
-                 "Votre affirmation est proche du point de vue **{m}** dans le débat « {q} ». Voici les arguments les plus forts des autres points de vue, avec leurs sources :",
-                 "Your claim is closest to the **{m}** view in the debate “{q}”. Here are the strongest arguments of the other views, with their sources:",
-                 m=mlabel, q=q)
+    intro = t(lang, "counter.matched", m=mlabel, q=q)
     md = render_markdown(intro, others, cb.citations, lang)
     return CounterResult(claim, lang, debate, matched, others, cb.citations, md)

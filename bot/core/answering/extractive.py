@@ -9,7 +9,6 @@ import numpy as np
 
 from bot.core.answering.citations import CitationBuilder
 from bot.core.answering.premise import Verdict
-from bot.core.answering.reasons import quoted, reason_text
 from bot.core.answering.render import (
     debate_intro,
     diverge_notice,
@@ -20,7 +19,7 @@ from bot.core.answering.render import (
 )
 from bot.core.answering.sentences import Sentence, SentenceScorer, amounts, sentences_of, shorten
 from bot.core.answering.stance import STANCES, StanceModel
-from bot.core.i18n import pick
+from bot.core.messages import quoted, t
 from bot.core.models import Answer, Debate, Lang, Passage, Point, Side
 from bot.core.text import fold
 
@@ -68,20 +67,20 @@ class ExtractiveComposer:
         names = ctx.verdict.names if ctx.verdict else []
         reason = ""
         if ctx.reason_code and ctx.reason_code != "article_missing":
-            reason = reason_text(ctx.reason_code, ctx.lang, names=quoted(names, ctx.lang))
+            reason = t(ctx.lang, f"reason.{ctx.reason_code}", names=quoted(names, ctx.lang))
         if ctx.reason_code == "article_missing":
-            reason = reason_text("article_missing", ctx.lang, titles="; ".join(f"{i}. {a.title}" for i, a in enumerate(self.articles.values(), 1)))
+            reason = t(ctx.lang, "reason.article_missing", titles="; ".join(f"{i}. {a.title}" for i, a in enumerate(self.articles.values(), 1)))
         elif ctx.reason_code != "out_of_scope":
             titles = sorted({a.title for a in self.articles.values()})
-            reason = " ".join(t for t in (reason, reason_text("covered_topics", ctx.lang, titles=quoted(titles, ctx.lang))) if t)
-        text = self._with_language_note(ctx, no_answer_text(ctx.lang, ctx.question, reason))
-        return Answer(ctx.question, "no_answer", ctx.lang, text, [], [], grounded=True, mode="extractive", notice=reason,
+            reason = " ".join(t for t in (reason, t(ctx.lang, "reason.covered_topics", titles=quoted(titles, ctx.lang))) if t)
+        md = self._with_language_note(ctx, no_answer_text(ctx.lang, ctx.question, reason))
+        return Answer(ctx.question, "no_answer", ctx.lang, md, [], [], grounded=True, mode="extractive", notice=reason,
                       reason_code=ctx.reason_code or "not_covered", question_lang=ctx.question_lang)
 
-    def _with_language_note(self, ctx: Context, text: str) -> str:
+    def _with_language_note(self, ctx: Context, md: str) -> str:
         if not ctx.question_lang:
-            return text
-        return f"*{reason_text('other_language', ctx.lang, iso=ctx.question_lang)}*\n\n{text}"
+            return md
+        return f"*{t(ctx.lang, 'reason.other_language', iso=ctx.question_lang)}*\n\n{md}"
 
     # -- debates -------------------------------------------------------------------------
     def _debate(self, ctx: Context) -> Answer:
@@ -188,13 +187,13 @@ class ExtractiveComposer:
         premise = None
         if verdict.status == "contradicted":
             premise = "contradicted"
-            notes.append(reason_text(verdict.reason, ctx.lang, names=quoted(verdict.names, ctx.lang),
-                                     values=quoted(verdict.quantities, ctx.lang)))
+            notes.append(t(ctx.lang, f"reason.{verdict.reason}", names=quoted(verdict.names, ctx.lang),
+                              values=quoted(verdict.quantities, ctx.lang)))
         found = [amounts(s.text) for s in chosen]
         if len({s.article_id for s in chosen}) > 1 and len({frozenset(a) for a in found if a}) > 1:
             notes.append(diverge_notice(ctx.lang))
         notice = "\n".join(notes)
-        label = pick(ctx.lang, "Ce que disent les sources", "What the sources say")
+        label = t(ctx.lang, "answer.what_sources_say")
         side = Side(label=label, points=[
             Point(text=_excerpt(s, ctx.lang), citations=[cb.add(s.article_id, s.start, s.end)]) for s in chosen])
         intro = self._with_language_note(ctx, factual_intro(ctx.lang))
@@ -214,5 +213,4 @@ def _overlaps(s: Sentence, cited: list[tuple[str, int, int]]) -> bool:
 
 
 def _excerpt(s: Sentence, lang: Lang) -> str:
-    who = pick(lang, "Selon « {t} »", "According to “{t}”", t=shorten(s.title, 80))
-    return f"{who} : {shorten(s.text)}" if lang == "fr" else f"{who}: {shorten(s.text)}"
+    return t(lang, "answer.according_to", t=shorten(s.title, 80), s=shorten(s.text))

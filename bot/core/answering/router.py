@@ -7,7 +7,7 @@ bench/calibrate_routing.py, kept in `routing:` settings):
 - the similarity of the best retrieved passage (coverage);
 - for factual questions, the coverage and premise check over candidate sentences (`premise.check`).
 
-The router returns reason codes; front ends render them (`reasons.py`).
+The router returns reason codes; their texts are `reason.<code>` in the message table (bot/core/messages).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class Route:
     kind: str  # debate | factual | no_answer
     debate: Debate | None = None
     near_debate: Debate | None = None
-    reason_code: str | None = None  # see reasons.py
+    reason_code: str | None = None  # text: "reason.<code>" in bot/core/messages
     params: dict = field(default_factory=dict)
     debate_probability: float = 0.0
 

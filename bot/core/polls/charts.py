@@ -11,7 +11,8 @@ import textwrap
 import warnings
 from typing import TYPE_CHECKING
 
-from bot.core.i18n import normalize_lang, pick
+from bot.core.i18n import normalize_lang
+from bot.core.messages import t
 
 if TYPE_CHECKING:  # pragma: no cover
     from bot.core.polls.results import ShiftRow
@@ -78,7 +79,7 @@ def results_chart_png(question: str, answers: list[str], counts: list[int], *, l
     for y, v in zip(ypos, values):
         share = v * 100.0 / total if total else 0.0
         ax.text(v + top * 0.01, y, f"{v} ({_pct(share, lg)})", va="center", fontsize=9)
-    ax.set_xlabel(pick(lg, fr="Votes (total : {t})", en="Votes (total: {t})", t=total))
+    ax.set_xlabel(t(lg, "poll.votes_total", t=total))
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(_wrap(question, TITLE_WIDTH), fontsize=11)
@@ -97,8 +98,8 @@ def shift_chart_png(question: str, rows: list["ShiftRow"], *, lang: str = "fr") 
     h = 0.36
     before = [r.before_pct for r in rows]
     after = [r.after_pct for r in rows]
-    ax.barh([c + h / 2 for c in centers], before, height=h, color="#99AAB5", label=pick(lg, fr="Avant", en="Before"))
-    ax.barh([c - h / 2 for c in centers], after, height=h, color=_COLORS[0], label=pick(lg, fr="Après", en="After"))
+    ax.barh([c + h / 2 for c in centers], before, height=h, color="#99AAB5", label=t(lg, "poll.before"))
+    ax.barh([c - h / 2 for c in centers], after, height=h, color=_COLORS[0], label=t(lg, "poll.after"))
     ax.set_yticks(centers, [_wrap(r.answer, LABEL_WIDTH) for r in rows])
     top = max(before + after + [1.0])
     ax.set_xlim(0, max(10.0, top * 1.3))
@@ -107,7 +108,7 @@ def shift_chart_png(question: str, rows: list["ShiftRow"], *, lang: str = "fr") 
         text = f"{sign}{_num(abs(r.delta_pts), lg)} pts"
         color = _COLORS[2] if r.delta_pts > 0.05 else (_COLORS[1] if r.delta_pts < -0.05 else "#444444")
         ax.text(max(r.before_pct, r.after_pct) + top * 0.02, c, text, va="center", fontsize=9, color=color)
-    ax.set_xlabel(pick(lg, fr="Part des votes (%)", en="Share of votes (%)"))
+    ax.set_xlabel(t(lg, "poll.share_of_votes"))
     ax.legend(loc="best", fontsize=9)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(_wrap(question, TITLE_WIDTH), fontsize=11)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.core.i18n import normalize_lang, pick
+from bot.core.i18n import normalize_lang
+from bot.core.messages import t
 from bot.core.models import Lang
 from bot.core.polls.spec import PollError
 from bot.core.polls.store import PollRecord
@@ -65,8 +66,7 @@ def _checked_counts(rec: PollRecord, counts: list[int] | None, lang: Lang) -> li
     if counts is None:
         raise PollError(
             "no_counts",
-            pick(lang, fr="Le sondage « {q} » n'a pas encore de résultats enregistrés.",
-                 en="The poll \"{q}\" has no recorded results yet.", q=rec.question),
+            t(lang, "poll.no_counts", q=rec.question),
         )
     values = [int(c) for c in counts]
     if len(values) != len(rec.answers):
@@ -87,17 +87,15 @@ def format_results(rec: PollRecord, counts: list[int], *, lang: str = "fr", fina
     for answer, n, p in zip(rec.answers, values, percentages(values)):
         lines.append(f"`{_bar(p / 100)}` **{answer}** : {votes_text(n, lg)} ({pct_text(p, lg)})")
     status = (
-        pick(lg, fr="Décompte final", en="Final count")
+        t(lg, "poll.final_count")
         if is_final
-        else pick(lg, fr="Décompte provisoire (fin le {d} UTC)", en="Provisional count (ends {d} UTC)",
-                  d=rec.ends_at.strftime("%d/%m/%Y %H:%M" if lg == "fr" else "%Y-%m-%d %H:%M"))
+        else t(lg, "poll.provisional_count", d=rec.ends_at.strftime("%d/%m/%Y %H:%M" if lg == "fr" else "%Y-%m-%d %H:%M"))
     )
-    lines.append(pick(lg, fr="Total : {t} · {s}", en="Total: {t} · {s}", t=votes_text(total, lg), s=status))
+    lines.append(t(lg, "poll.total", t=votes_text(total, lg), s=status))
     if total == 0:
-        lines.append(pick(lg, fr="Aucun vote pour l'instant.", en="No votes yet."))
+        lines.append(t(lg, "poll.no_votes_yet"))
     if rec.multiple:
-        lines.append(pick(lg, fr="_Choix multiple : pourcentages calculés sur l'ensemble des votes._",
-                          en="_Multiple choice: percentages of all votes cast._"))
+        lines.append(t(lg, "poll.multiple_choice_note"))
     return "\n".join(lines)
 
 
@@ -128,14 +126,10 @@ def compare_shift(before: PollRecord, after: PollRecord, *, lang: str = "fr") ->
         rows.append(ShiftRow(label, nb, na, round(pb, 4), round(pa, 4), round(pa - pb, 4)))
 
     lines = [
-        pick(lg, fr="Évolution de l'opinion entre le sondage du {d1} ({v1}) et celui du {d2} ({v2}) :",
-             en="Opinion shift between the poll of {d1} ({v1}) and the poll of {d2} ({v2}):",
-             d1=_date(before.created_at, lg), v1=votes_text(b_total, lg),
-             d2=_date(after.created_at, lg), v2=votes_text(a_total, lg))
+        t(lg, "poll.shift_heading", d1=_date(before.created_at, lg), v1=votes_text(b_total, lg), d2=_date(after.created_at, lg), v2=votes_text(a_total, lg))
     ]
     if not b_total or not a_total:
-        lines.append(pick(lg, fr="Un des deux sondages n'a reçu aucun vote : pas d'évolution mesurable.",
-                          en="One of the two polls got no votes: no measurable shift."))
+        lines.append(t(lg, "poll.shift_no_votes"))
         return rows, "\n".join(lines)
 
     for r in rows:
@@ -145,26 +139,20 @@ def compare_shift(before: PollRecord, after: PollRecord, *, lang: str = "fr") ->
     up = max(rows, key=lambda r: r.delta_pts)
     down = min(rows, key=lambda r: r.delta_pts)
     if max(abs(r.delta_pts) for r in rows) < STABLE_PTS:
-        lines.append(pick(lg, fr="Opinion stable : aucune réponse ne varie d'un point ou plus.",
-                          en="Stable opinion: no answer moved by one point or more."))
+        lines.append(t(lg, "poll.shift_stable"))
     else:
         parts = []
         if up.delta_pts >= STABLE_PTS:
-            parts.append(pick(lg, fr="plus forte progression : « {a} » ({d})", en="largest gain: \"{a}\" ({d})",
-                              a=up.answer, d=pts_text(up.delta_pts, lg)))
+            parts.append(t(lg, "poll.largest_gain", a=up.answer, d=pts_text(up.delta_pts, lg)))
         if down.delta_pts <= -STABLE_PTS:
-            parts.append(pick(lg, fr="plus fort recul : « {a} » ({d})", en="largest drop: \"{a}\" ({d})",
-                              a=down.answer, d=pts_text(down.delta_pts, lg)))
+            parts.append(t(lg, "poll.largest_drop", a=down.answer, d=pts_text(down.delta_pts, lg)))
         text = " ; ".join(parts) if lg == "fr" else "; ".join(parts)
         lines.append(text[:1].upper() + text[1:] + ".")
     only_one = [r.answer for r in rows if (_key(r.answer) in a_map) != (_key(r.answer) in b_map)]
     if only_one:
-        lines.append(pick(lg, fr="Réponses présentes dans un seul des deux sondages : {a}.",
-                          en="Answers present in only one of the two polls: {a}.", a=", ".join(only_one)))
+        lines.append(t(lg, "poll.shift_answers_in_one", a=", ".join(only_one)))
     if min(b_total, a_total) < FEW_VOTES:
-        lines.append(pick(lg, fr="Attention : moins de {n} votes dans un sondage, l'évolution n'est qu'indicative.",
-                          en="Note: fewer than {n} votes in one poll, the shift is only indicative.", n=FEW_VOTES))
+        lines.append(t(lg, "poll.shift_few_votes", n=FEW_VOTES))
     if not (before.counts_final and after.counts_final):
-        lines.append(pick(lg, fr="(Décompte provisoire pour au moins un des sondages.)",
-                          en="(Provisional count for at least one of the polls.)"))
+        lines.append(t(lg, "poll.shift_provisional"))
     return rows, "\n".join(lines)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.i18n import normalize_lang, pick
+from bot.core.i18n import normalize_lang
+from bot.core.messages import t
 from bot.core.models import Debate, Lang
 from bot.core.text_guard import InputError, clean_user_text
 
@@ -62,14 +63,7 @@ def _parse_hours(value: object, lang: Lang) -> int:
     def invalid() -> PollError:
         return PollError(
             "duration_invalid",
-            pick(
-                lang,
-                fr="Durée invalide : « {v} ». Donnez un nombre entier d'heures entre {lo} et {hi}.",
-                en="Invalid duration: \"{v}\". Give a whole number of hours between {lo} and {hi}.",
-                v=str(value)[:40],
-                lo=MIN_HOURS,
-                hi=MAX_HOURS,
-            ),
+            t(lang, "poll.duration_invalid", v=str(value)[:40], lo=MIN_HOURS, hi=MAX_HOURS),
         )
 
     if isinstance(value, bool):
@@ -105,15 +99,12 @@ def build_poll_spec(
     if not q:
         raise PollError(
             "question_empty",
-            pick(lg, fr="La question du sondage est vide : écrivez une question (au plus {n} caractères).",
-                 en="The poll question is empty: write a question (at most {n} characters).", n=MAX_QUESTION),
+            t(lg, "poll.question_empty", n=MAX_QUESTION),
         )
     if len(q) > MAX_QUESTION:
         raise PollError(
             "question_too_long",
-            pick(lg, fr="La question fait {k} caractères ; la limite de Discord est de {n}. Raccourcissez-la de {d}.",
-                 en="The question is {k} characters long; Discord's limit is {n}. Shorten it by {d}.",
-                 k=len(q), n=MAX_QUESTION, d=len(q) - MAX_QUESTION),
+            t(lg, "poll.question_too_long", k=len(q), n=MAX_QUESTION, d=len(q) - MAX_QUESTION),
         )
 
     if isinstance(answers, str):
@@ -124,23 +115,18 @@ def build_poll_spec(
     if len(items) < MIN_ANSWERS:
         raise PollError(
             "too_few_answers",
-            pick(lg, fr="Il faut au moins {m} réponses (reçu : {k}). Séparez-les par « ; », par exemple : oui; non",
-                 en="A poll needs at least {m} answers (got {k}). Separate them with \";\", e.g.: yes; no",
-                 m=MIN_ANSWERS, k=len(items)),
+            t(lg, "poll.too_few_answers", m=MIN_ANSWERS, k=len(items)),
         )
     if len(items) > MAX_ANSWERS:
         raise PollError(
             "too_many_answers",
-            pick(lg, fr="Trop de réponses : {k} ; Discord en accepte au plus {n}.",
-                 en="Too many answers: {k}; Discord accepts at most {n}.", k=len(items), n=MAX_ANSWERS),
+            t(lg, "poll.too_many_answers", k=len(items), n=MAX_ANSWERS),
         )
     for a in items:
         if len(a) > MAX_ANSWER_CHARS:
             raise PollError(
                 "answer_too_long",
-                pick(lg, fr="La réponse « {a} » fait {k} caractères ; la limite de Discord est de {n}.",
-                     en="The answer \"{a}\" is {k} characters long; Discord's limit is {n}.",
-                     a=a, k=len(a), n=MAX_ANSWER_CHARS),
+                t(lg, "poll.answer_too_long", a=a, k=len(a), n=MAX_ANSWER_CHARS),
             )
     seen: dict[str, str] = {}
     for a in items:
@@ -148,8 +134,7 @@ def build_poll_spec(
         if key in seen:
             raise PollError(
                 "duplicate_answer",
-                pick(lg, fr="Réponse en double : « {a} » (les majuscules ne comptent pas). Chaque réponse doit être différente.",
-                     en="Duplicate answer: \"{a}\" (case is ignored). Each answer must be different.", a=a),
+                t(lg, "poll.duplicate_answer", a=a),
             )
         seen[key] = a
 
@@ -157,9 +142,7 @@ def build_poll_spec(
     if not MIN_HOURS <= hours <= MAX_HOURS:
         raise PollError(
             "duration_out_of_range",
-            pick(lg, fr="Durée de {h} h hors limites : elle doit être entre {lo} et {hi} heures ({d} jours).",
-                 en="Duration of {h} h is out of range: it must be between {lo} and {hi} hours ({d} days).",
-                 h=hours, lo=MIN_HOURS, hi=MAX_HOURS, d=MAX_HOURS // 24),
+            t(lg, "poll.duration_out_of_range", h=hours, lo=MIN_HOURS, hi=MAX_HOURS, d=MAX_HOURS // 24),
         )
 
     did = str(debate_id).strip() if debate_id is not None else None
@@ -179,7 +162,5 @@ def poll_spec_for_debate(debate: Debate, duration_hours: int, *, lang: str = "fr
         # The debate map itself breaks a limit: say which debate to fix.
         raise PollError(
             err.code,
-            pick(lg, fr="Le débat « {id} » ne peut pas devenir un sondage : {msg} (à corriger dans knowledge/debates.yaml)",
-                 en="Debate \"{id}\" cannot become a poll: {msg} (fix it in knowledge/debates.yaml)",
-                 id=debate.id, msg=str(err)),
+            t(lg, "poll.debate_breaks_a_limit", id=debate.id, msg=str(err)),
         ) from None
