@@ -152,7 +152,7 @@ def test_quit_stops_reading():
 def test_ask_without_question_and_too_long_input():
     out, svc, _ = run("/ask\n/ask " + "x" * 1200 + "\n/ask encore\n")
     assert "Erreur : écrivez une question après /ask" in out
-    assert "texte trop long : 1200 caractères, la limite est de 1000" in out
+    assert "Erreur : Texte trop long (1200 caractères, 1000 au plus)" in out  # the same text as on Discord
     assert svc.calls == [("ask", "encore", "fr")]
 
 
