@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from typing import Literal
 
 from bot.core.models import Article, Chunk, Passage
-from bot.core.retrieval.analysis import STOPWORDS, ngram_terms, raw_words, trigram_set, word_terms
+from bot.core.retrieval.analysis import ngram_terms, raw_words, stopwords, trigram_set, word_terms
 from bot.core.retrieval.lexical import BM25Index
 from bot.core.text import fold
 
@@ -24,7 +24,7 @@ def _corpus_names(texts) -> frozenset[str]:
         for m in re.finditer(r"[^\W\d_][\w-]+", text):
             w = m.group(0)
             (capitalised if w[0].isupper() else lowercase).add(fold(w))
-    return frozenset(capitalised - lowercase - STOPWORDS)
+    return frozenset(capitalised - lowercase - stopwords())
 
 
 class HybridRetriever:
@@ -48,7 +48,7 @@ class HybridRetriever:
         for t in texts:
             for w in raw_words(t):
                 f = fold(w)
-                if len(f) >= 4 and f not in STOPWORDS and f not in self._surface:
+                if len(f) >= 4 and f not in stopwords() and f not in self._surface:
                     self._surface[f] = w
                     for g in trigram_set(f):
                         self._gram_index[g].add(f)
@@ -62,7 +62,7 @@ class HybridRetriever:
         out = []
         for w in raw_words(query):
             f = fold(w)
-            if len(f) < 4 or f in STOPWORDS or f in self._surface:
+            if len(f) < 4 or f in stopwords() or f in self._surface:
                 continue
             grams = trigram_set(f)
             counts = Counter(c for g in grams for c in self._gram_index.get(g, ()))
