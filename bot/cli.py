@@ -135,6 +135,10 @@ def ask(app: AppContext, question: str, as_json: bool, lang: str | None) -> None
             _emit(answer.to_json())
         else:
             click.echo(answer.answer_markdown)
+            if answer.fallback_reason:
+                from bot.core.answering.reasons import fallback_text
+
+                click.echo(f"\n{fallback_text(answer.fallback_reason, answer.lang)}")
             click.echo("")
 
 

@@ -156,10 +156,14 @@ class Answer:
     reason_code: str | None = None  # why it is not a plain answer: not_covered, premise_name, … (reasons.py)
     premise: str | None = None  # "contradicted" when the question's premise conflicts with a cited source
     question_lang: str | None = None  # ISO code of the question when it is neither French nor English
+    # mode == "fallback": why the LLM draft was not used (timeout, error, rate_limited, malformed,
+    # ungrounded, config, circuit_open); the answer is the extractive one (reasons.fallback_text)
+    fallback_reason: str | None = None
 
     def to_json(self) -> dict:
         extra = {k: v for k, v in (("reason_code", self.reason_code), ("premise", self.premise),
-                                   ("question_lang", self.question_lang)) if v}
+                                   ("question_lang", self.question_lang),
+                                   ("fallback_reason", self.fallback_reason)) if v}
         return {
             "question": self.question,
             "kind": self.kind,

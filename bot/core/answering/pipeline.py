@@ -22,7 +22,7 @@ _MENTIONS = re.compile(r"@(?:everyone|here)\b|<@[!&]?\d+>|<#\d+>")
 class AnswerEngine:
     """Per-knowledge-base state: debate index, stance model, sentence cache, optional chat model."""
 
-    def __init__(self, kb, settings, chat_model=None):
+    def __init__(self, kb, settings, chat_model=None, breaker=None):
         from bot.core.answering.debate_match import DebateIndex
         from bot.core.answering.question_kind import QuestionKindModel
         from bot.core.answering.sentences import SentenceScorer
@@ -35,6 +35,7 @@ class AnswerEngine:
         self.kinds = QuestionKindModel(kb.vectors, kb.debates)
         self.composer = ExtractiveComposer({a.id: a for a in kb.articles}, self.scorer, self.stance)
         self._chat_model = chat_model
+        self.breaker = breaker  # CircuitBreaker shared by every engine of the service (survives re-syncs)
         self._warm_sentences(settings.answering.precompute_sentences_max)
         kb.vectors.save()
 
@@ -125,18 +126,32 @@ class AnswerEngine:
         from bot.core.answering.llm_convert import draft_to_answer
         from bot.settings import ConfigError
 
+        try:
+            model = self.chat_model()
+        except ConfigError:
+            return _fallback(extractive, "config")
+        if self.breaker is not None and not self.breaker.allow():
+            log.info("LLM circuit open: extractive answer without calling the provider")
+            return _fallback(extractive, "circuit_open")
         passages = (ctx.passages + ctx.extra_passages)[: self.settings.llm.max_passages]
         try:
-            draft = draft_with_llm(self.chat_model(), question=ctx.question, lang=ctx.lang, passages=passages,
+            draft = draft_with_llm(model, question=ctx.question, lang=ctx.lang, passages=passages,
                                    debate=ctx.debate, timeout_s=self.settings.llm.timeout_s,
                                    prompts_dir=self.kb.root / "prompts")
-            return draft_to_answer(draft, ctx, passages, self.composer.articles)
-        except (LLMFailure, ConfigError) as exc:
-            reason = getattr(exc, "reason", "config")
-            log.warning("LLM composer failed (%s); using the extractive answer", reason)
-            extractive.mode = "fallback"
-            extractive.notice = f"llm:{reason}"
-            return extractive
+        except LLMFailure as exc:
+            if self.breaker is not None:
+                # an ungrounded draft is a model that answers, not a provider that fails
+                (self.breaker.record_success if exc.reason == "ungrounded" else self.breaker.record_failure)()
+            return _fallback(extractive, exc.reason)
+        if self.breaker is not None:
+            self.breaker.record_success()
+        return draft_to_answer(draft, ctx, passages, self.composer.articles)
+
+
+def _fallback(extractive: Answer, reason: str) -> Answer:
+    log.warning("LLM composer not used (%s); using the extractive answer", reason)
+    extractive.mode, extractive.fallback_reason = "fallback", reason
+    return extractive
 
 
 _engines_lock = threading.Lock()
@@ -149,7 +164,7 @@ def engine_for(service) -> AnswerEngine:
     with _engines_lock:
         eng = getattr(service, "_answer_engine", None)
         if eng is None or getattr(service, "_answer_engine_key", None) != key:
-            eng = AnswerEngine(kb, service.settings, chat_model=service._chat_model)
+            eng = AnswerEngine(kb, service.settings, chat_model=service._chat_model, breaker=service.llm_breaker)
             service._answer_engine, service._answer_engine_key = eng, key
         return eng
 
