@@ -37,6 +37,7 @@ class StoreSettings(_Section):
     chroma_host: str | None = None
     chroma_port: int = Field(8000, ge=1, le=65535)
     chroma_ssl: bool = False
+    chroma_timeout_s: float = Field(10.0, gt=0, le=300)  # per request to the Chroma server
 
 
 class EmbeddingSettings(_Section):
