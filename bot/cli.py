@@ -51,10 +51,9 @@ class AppContext:
 
             self._service = Contrepoint(self.settings, root=self.root)
         if ready:
-            from bot.core.retrieval.store import StoreError
-
             from bot.core.knowledge.problems import KnowledgeFolderError
             from bot.core.progress import LineProgress
+            from bot.core.retrieval.store import StoreError
 
             try:
                 report = self._service.ensure_ready(progress=LineProgress(sys.stderr))
@@ -191,9 +190,8 @@ def fact(app: AppContext, topic: str | None, as_json: bool, lang: str | None) ->
 @pass_app
 def ingest(app: AppContext, rebuild: bool) -> None:
     """Sync knowledge/ into the Chroma store (incremental, safe to re-run)."""
-    from bot.core.progress import ProgressPrinter
-
     from bot.core.knowledge.problems import KnowledgeFolderError
+    from bot.core.progress import ProgressPrinter
 
     service = app.service(ready=False)
     if rebuild:
