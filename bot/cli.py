@@ -182,7 +182,9 @@ def fact(app: AppContext, topic: str | None, as_json: bool, lang: str | None) ->
         _emit({"id": result.fact.id, "text": result.text, "citation": result.citation.to_json()})
     else:
         c = result.citation
-        click.echo(f"{result.text}\n> « {c.quote} »\n— {c.title} ({c.source})")
+        from bot.core.quotes import quoted
+
+        click.echo(f"{result.text}\n> {quoted(c.quote, lang or 'fr')}\n— {c.title} ({c.source})")
 
 
 @cli.command()

@@ -16,6 +16,7 @@ from bot.core.answering.reasons import fallback_text
 from bot.core.i18n import normalize_lang, pick
 from bot.core.models import Article, Debate, Lang
 from bot.core.polls.spec import MAX_HOURS, MIN_HOURS, PollError, PollSpec, build_poll_spec, poll_spec_for_debate
+from bot.core.quotes import quoted
 from bot.core.text_guard import InputError, clean_user_text
 
 log = logging.getLogger(__name__)
@@ -200,7 +201,7 @@ class Console:
             return
         c = result.citation
         self.say(result.text)
-        self.say(f"> « {c.quote} »")
+        self.say(f"> {quoted(c.quote, self.lang)}")
         self.say(f"— {c.title} ({c.source})")
         self.say()
 
@@ -259,7 +260,7 @@ class Console:
             for arg in side.arguments:
                 lines.append(f"- {(arg.text_en or arg.text) if en else arg.text}")
                 for q in arg.quotes:
-                    lines.append(f"  > « {' '.join(q.text.split())} »")
+                    lines.append(f"  > {quoted(' '.join(q.text.split()), self.lang)}")
                     lines.append(f"  — {self._source_label(q.article_id)}")
         lines.append("")
         lines.append(self.t("Sondage sur ce débat : /poll debate {id} [heures]",

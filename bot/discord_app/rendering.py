@@ -25,6 +25,7 @@ from bot.core.models import (
     Lang,
     Point,
 )
+from bot.core.quotes import OUTER, nest
 from bot.discord_app.limits import (
     AUTHOR_NAME_MAX,
     CONTENT_MAX,
@@ -272,10 +273,13 @@ def quote_fields(name: str, quote: str, lang: Lang, *, wrap: bool = False) -> li
     """A verbatim quote as one or more fields; continuation fields are marked "(suite i/n)".
     With `wrap`, the quote is framed by « » (outside the quoted characters)."""
     room = FIELD_VALUE_MAX - (4 if wrap else 0)
+    if wrap:  # the passage's own quotation marks nest inside ours (“ ” in « », ‘ ’ in “ ”)
+        quote = nest(quote, lang)
     chunks = [c for c in split_exact(quote, room) if c.strip()] or ["—"]
     if wrap and chunks != ["—"]:
-        chunks[0] = "« " + chunks[0]
-        chunks[-1] = chunks[-1] + " »"
+        left, right = OUTER.get(lang, OUTER["fr"])
+        chunks[0] = left + chunks[0]
+        chunks[-1] = chunks[-1] + right
     n = len(chunks)
     names = []
     for i in range(n):

@@ -259,7 +259,9 @@ def test_fact_embed_quotes_verbatim():
     [message] = rendering.render_fact(FactResult(Fact("f", "Un fait.", "A fact.", Quote("art-1", c.quote)), "fr", "Un fait.", c))
     assert_valid(message)
     joined = "".join(f.value for e in message for f in e.fields)
-    assert joined == "« " + LONG_QUOTE[:1500] + " »"
+    from bot.core.quotes import quoted
+
+    assert joined == quoted(LONG_QUOTE[:1500], "fr")  # verbatim, its own « » nested as “ ”
 
 
 def test_article_list_and_pages(discord_schema):

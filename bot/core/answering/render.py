@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.i18n import pick
 from bot.core.models import Citation, Lang, Side
+from bot.core.quotes import quoted
 
 STANCE_LABELS = {
     "favorable": ("Arguments favorables", "Arguments in favour"),
@@ -63,6 +64,6 @@ def render_markdown(intro: str, sides: list[Side], citations: list[Citation], la
     if citations:
         lines = [pick(lang, "**Sources**", "**Sources**")]
         for c in citations:
-            lines.append(f"[{c.id}] « {c.quote} » — {c.title} ({c.source})")
+            lines.append(f"[{c.id}] {quoted(c.quote, lang)} — {c.title} ({c.source})")
         parts.append("\n".join(lines))
     return "\n\n".join(p for p in parts if p)
