@@ -50,7 +50,12 @@ class AppContext:
 
             self._service = Contrepoint(self.settings, root=self.root)
         if ready:
-            report = self._service.ensure_ready()
+            from bot.core.retrieval.store import StoreError
+
+            try:
+                report = self._service.ensure_ready()
+            except StoreError as exc:  # e.g. the Chroma server is down: one line, exit 1, no traceback
+                raise click.ClickException(str(exc)) from None
             if report.changed:
                 click.echo(f"[store] synced: {report.summary()}", err=True)
             for problem in report.problems:
@@ -139,6 +144,10 @@ def ask(app: AppContext, question: str, as_json: bool, lang: str | None) -> None
             _emit(answer.to_json())
         else:
             click.echo(answer.answer_markdown)
+            if answer.fallback_reason:
+                from bot.core.answering.reasons import fallback_text
+
+                click.echo(f"\n{fallback_text(answer.fallback_reason, answer.lang)}")
             click.echo("")
 
 
@@ -220,7 +229,7 @@ def run(app: AppContext) -> None:
             "open Bot > Reset Token, then put DISCORD_TOKEN=... in .env (step by step: docs/discord.md). "
             "To try the bot without Discord: contrepoint console"
         )
-    run_bot(app.service(), app.settings, secrets)
+    run_bot(app.service(ready=False), app.settings, secrets)  # the bot syncs the store itself, retrying while it is down
 
 
 @cli.command()

@@ -12,6 +12,7 @@ import re
 import sys
 from typing import Callable, TextIO
 
+from bot.core.answering.reasons import fallback_text
 from bot.core.i18n import normalize_lang, pick
 from bot.core.models import Article, Debate, Lang
 from bot.core.polls.spec import MAX_HOURS, MIN_HOURS, PollError, PollSpec, build_poll_spec, poll_spec_for_debate
@@ -175,6 +176,8 @@ class Console:
         question = clean_user_text(arg)
         answer = self.service.ask(question, lang=self.lang)
         self.say(answer.answer_markdown)
+        if answer.fallback_reason:
+            self.say("\n" + fallback_text(answer.fallback_reason, answer.lang))
         self.say()
 
     def cmd_counter(self, arg: str) -> None:

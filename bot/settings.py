@@ -39,6 +39,7 @@ class StoreSettings(_Section):
     chroma_host: str | None = None
     chroma_port: int = Field(8000, ge=1, le=65535)
     chroma_ssl: bool = False
+    chroma_timeout_s: float = Field(10.0, gt=0, le=300)  # per request to the Chroma server
 
 
 class EmbeddingSettings(_Section):
@@ -89,11 +90,19 @@ class AnsweringSettings(_Section):
     precompute_sentences_max: int = Field(5000, ge=0, le=200_000)  # embed every sentence up front below this count
 
 
+class CircuitBreakerSettings(_Section):
+    failures: int = Field(3, ge=1, le=100)  # consecutive provider failures that open the circuit
+    cooldown_s: float = Field(60.0, gt=0, le=86400)  # seconds without calls before one trial call
+
+
 class LLMSettings(_Section):
     model: str | None = None  # e.g. "openai:gpt-4o-mini", "anthropic:claude-...", "ollama:llama3.1"
+    base_url: str | None = Field(None, pattern=r"^https?://\S+$")  # an OpenAI-compatible server (vLLM, LM Studio…)
     temperature: float = Field(0.2, ge=0, le=2)
     timeout_s: float = Field(30.0, gt=0, le=600)
+    max_retries: int = Field(1, ge=0, le=10)  # provider SDK retries (429, 5xx), all within timeout_s
     max_passages: int = Field(8, ge=1, le=30)
+    circuit_breaker: CircuitBreakerSettings = CircuitBreakerSettings()
 
 
 class CooldownSettings(_Section):

@@ -158,10 +158,14 @@ class Answer:
     premise: str | None = None  # "contradicted" when the question's premise conflicts with a cited source
     question_lang: str | None = None  # ISO code of the question when it is neither French nor English
     article_ref: str | None = None  # id of the article the question refers to ("in the piece about …")
+    # mode == "fallback": why the LLM draft was not used (timeout, error, rate_limited, malformed,
+    # ungrounded, config, circuit_open); the answer is the extractive one (reasons.fallback_text)
+    fallback_reason: str | None = None
 
     def to_json(self) -> dict:
         extra = {k: v for k, v in (("reason_code", self.reason_code), ("premise", self.premise),
-                                   ("question_lang", self.question_lang), ("article_ref", self.article_ref)) if v}
+                                   ("question_lang", self.question_lang), ("article_ref", self.article_ref),
+                                   ("fallback_reason", self.fallback_reason)) if v}
         return {
             "question": self.question,
             "kind": self.kind,

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 from typing import Sequence
 
+from bot.core.answering.breaker import CircuitBreaker
 from bot.core.models import (
     Answer,
     Article,
@@ -38,6 +39,8 @@ class Contrepoint:
         self._rng = rng or random.Random()
         self._lock = threading.RLock()
         self._kb = None  # bot.core.knowledge_base.KnowledgeBase, built lazily
+        cb = settings.llm.circuit_breaker
+        self.llm_breaker = CircuitBreaker(cb.failures, cb.cooldown_s)
 
     # -- lifecycle -------------------------------------------------------
     @property

@@ -148,13 +148,26 @@ class ContrepointBot(commands.Bot):
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         if not self.prepare_core:
             return
-        report = await self.run_core(self.service.ensure_ready)
+        report = await self.ensure_core_ready()
         if getattr(report, "changed", False):
             log.info("knowledge store synced: %s", report.summary())
         for problem in getattr(report, "problems", []) or []:
             log.warning("knowledge problem: %s", problem)
         await asyncio.to_thread(self.answer_cache.open)
         self.polls = await asyncio.to_thread(self._open_poll_store)
+
+    async def ensure_core_ready(self, first_delay_s: float = 1.0, max_delay_s: float = 60.0):
+        """Sync the knowledge store, retrying with backoff while the Chroma server is unreachable."""
+        from bot.core.retrieval.store import StoreError
+
+        delay = first_delay_s
+        while True:
+            try:
+                return await self.run_core(self.service.ensure_ready)
+            except StoreError as exc:
+                log.warning("%s Retrying in %g s.", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, max_delay_s)
 
     def _open_poll_store(self):
         try:

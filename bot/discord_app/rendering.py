@@ -12,6 +12,7 @@ from typing import Iterable, Sequence
 import discord
 from discord.utils import escape_markdown
 
+from bot.core.answering.reasons import fallback_text
 from bot.core.models import (
     Answer,
     Article,
@@ -315,6 +316,8 @@ def answer_notice(answer: Answer) -> str:
         parts.append(t(lang, "notice_factual"))
     if not answer.grounded and answer.kind != "no_answer":
         parts.append(t(lang, "notice_ungrounded"))
+    if answer.fallback_reason:
+        parts.append(fallback_text(answer.fallback_reason, lang))
     return "\n".join(p for p in parts if p)
 
 

@@ -23,6 +23,26 @@ _TEXT = {
 }
 
 
+# Why an answer is the extractive fallback of an LLM draft (Answer.fallback_reason).
+_FALLBACK = {
+    "timeout": ("le modèle de langage n'a pas répondu à temps", "the language model did not answer in time"),
+    "rate_limited": ("le modèle de langage est saturé (trop de requêtes)", "the language model is overloaded (too many requests)"),
+    "error": ("le modèle de langage est indisponible", "the language model is unavailable"),
+    "circuit_open": ("le modèle de langage est indisponible pour le moment", "the language model is unavailable for now"),
+    "config": ("le modèle de langage est mal configuré", "the language model is misconfigured"),
+    "malformed": ("le modèle de langage a donné une réponse illisible", "the language model gave an unreadable reply"),
+    "ungrounded": ("le modèle de langage n'a pas appuyé sa réponse sur les sources",
+                   "the language model did not base its reply on the sources"),
+}
+
+
+def fallback_text(reason: str, lang: Lang) -> str:
+    """One line saying that the answer is made of direct quotes because the LLM draft was not used."""
+    fr, en = _FALLBACK.get(reason, _FALLBACK["error"])
+    return pick(lang, "ℹ️ Réponse de secours, faite de citations directes : {why}.",
+                "ℹ️ Fallback answer made of direct quotes: {why}.", why=pick(lang, fr, en))
+
+
 def reason_text(code: str, lang: Lang, **params: object) -> str:
     fr, en = _TEXT[code]
     return pick(lang, fr, en, **params)
