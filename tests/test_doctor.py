@@ -130,8 +130,8 @@ def test_no_llm_is_fine(root):
 
 # --------------------------------------------------------------------------- Discord, against a fake REST API
 
-ALL_NEEDED = discord.Permissions(send_messages=True, embed_links=True, send_polls=True, create_public_threads=True,
-                                 read_message_history=True)
+ALL_NEEDED = discord.Permissions(send_messages=True, send_messages_in_threads=True, embed_links=True, attach_files=True,
+                                 send_polls=True, create_public_threads=True, read_message_history=True)
 
 
 def reply(data, status: int = 200) -> web.Response:
@@ -177,7 +177,7 @@ async def test_discord_permissions_per_guild(fake_discord):
     status = {c.name: c for c in checks[1:]}
     assert status["guild Débats (1)"].status == "OK" and status["guild Admin (3)"].status == "OK"
     missing = status["guild Sans sondages (2)"]
-    assert missing.status == "FAIL" and missing.detail == "missing send_polls, create_public_threads, read_message_history"
+    assert missing.status == "FAIL" and missing.detail == "missing send_messages_in_threads, attach_files, send_polls, create_public_threads, read_message_history"
     assert not healthy(checks)
     assert all(TOKEN not in line for line in lines)
 

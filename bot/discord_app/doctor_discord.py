@@ -12,7 +12,9 @@ import discord
 
 from bot.doctor import Check
 
-NEEDED = ("send_messages", "embed_links", "send_polls", "create_public_threads", "read_message_history")
+# the permissions docs/discord.md asks for in the invite
+NEEDED = ("send_messages", "send_messages_in_threads", "embed_links", "attach_files", "send_polls",
+          "create_public_threads", "read_message_history")
 
 
 def _missing(permissions: discord.Permissions) -> list[str]:

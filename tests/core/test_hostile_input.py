@@ -4,7 +4,7 @@ Each case asserts the exact behaviour: a clear refusal or error, no secret in ou
 syntax in what the bot writes, no invented source (every citation is a verbatim span of its article).
 Hateful requests: Contrepoint writes nothing of its own but framing; it answers only with verbatim,
 attributed excerpts of the curated articles, so a hateful ask gets either no_answer or what the sources
-say on the underlying topic, never the hateful claim in its own words (no word list; docs/hardening.md).
+say on the underlying topic, never the hateful claim in its own words (no word list; docs/hostile-input.md).
 The cog side of the same cases is tests/exts/test_ext_hostile_input.py.
 """
 
