@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from bot.core.knowledge.articles import load_articles
 from bot.core.knowledge.chunking import chunk_article
-from bot.core.knowledge.problems import Problem
+from bot.core.knowledge.problems import KnowledgeFolderError, Problem
 from bot.core.models import Article, Chunk, Debate, Fact, Passage, SyncReport
 from bot.core.progress import NullProgress
 from bot.core.retrieval.embeddings import PersistentCache, QueryCache, build_embedder
@@ -80,13 +81,13 @@ class KnowledgeBase:
         return self._synced
 
     # -- sync ------------------------------------------------------------------------
-    def ensure_synced(self) -> SyncReport:
+    def ensure_synced(self, progress=None) -> SyncReport:
         if self._synced:  # no lock: queries never wait for a re-sync, they use the installed state
             return SyncReport()
         with self._lock:
             if self._synced:
                 return SyncReport()
-            return self.sync()
+            return self.sync(progress)
 
     @property
     def store_status(self) -> str:
@@ -98,14 +99,14 @@ class KnowledgeBase:
             self.store.drop()
             self._synced = False
 
-    def sync(self, progress=None) -> SyncReport:
+    def sync(self, progress=None, allow_empty: bool = False) -> SyncReport:
         """Incremental sync keyed by article id + content hash. Safe to re-run.
 
         A local store that is deleted or unreadable is moved aside and rebuilt (report.rebuilt);
         a Chroma server that cannot be reached raises StoreError naming it."""
         with self._lock:
             try:
-                report = self._sync(progress)
+                report = self._sync(progress, allow_empty)
             except Exception as exc:
                 if not is_store_failure(exc) or isinstance(exc, StoreError) and self.store.s.chroma_host:
                     raise  # not the store's fault, or a server that is unreachable (retried later)
@@ -113,7 +114,7 @@ class KnowledgeBase:
                 log.warning("%s", problem)
                 self.store.reset()  # a local store is moved aside and rebuilt; a server is reconnected
                 try:
-                    report = self._sync(progress)
+                    report = self._sync(progress, allow_empty)
                 except Exception as again:
                     if is_store_failure(again) and not isinstance(again, StoreError):
                         raise self.store.unreachable(again) from None
@@ -123,16 +124,25 @@ class KnowledgeBase:
             self.store.available = True
             return report
 
-    def _sync(self, progress=None) -> SyncReport:
+    def _held_articles(self) -> int:
+        """Articles the store's manifest lists, read without opening (or creating) the store."""
+        try:
+            return len(json.loads(self.store.manifest_path.read_text(encoding="utf-8")).get("articles", {}))
+        except (OSError, ValueError, AttributeError):
+            return 0
+
+    def _sync(self, progress=None, allow_empty: bool = False) -> SyncReport:
         progress = progress or NullProgress()
         t0 = time.perf_counter()
         with self._lock:
             report = SyncReport()
-            self.store.check()
             loaded = load_articles(self.folder, self.root, self._file_cache)
+            if not allow_empty and not loaded.articles and not loaded.problems:
+                held = self._held_articles()
+                if held or not self.folder.is_dir():  # a wrong folder must never empty the store
+                    raise KnowledgeFolderError(self.folder, held)
+            self.store.check()
             report.problems = [str(p) for p in loaded.problems]
-            if not self.folder.is_dir():
-                report.problems.append(f"{self.folder}: knowledge folder not found (run from the project root or set knowledge.dir)")
             manifest = self.store.load_manifest()
             if not manifest.get("valid", True):
                 log.warning("manifest unusable (format, chunking or model changed); rebuilding the collection")
@@ -154,6 +164,7 @@ class KnowledgeBase:
                     snap = self.store.load_snapshot(art_id)
                     if snap is not None:  # the file is broken now: keep serving its last good version
                         kept[art_id] = snap
+                        report.kept.append(entry["source"])
                         report.problems.append(f"{entry['source']}: kept the last good version of {art_id!r} until the file is fixed")
                         continue
                 self.store.delete_article(art_id)

@@ -213,6 +213,7 @@ class SyncReport:
     seconds: float = 0.0
     rebuilt: bool = False
     problems: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # invalid files whose last good version is still served
 
     @property
     def changed(self) -> bool:
@@ -223,4 +224,5 @@ class SyncReport:
             f"added={self.added} updated={self.updated} removed={self.removed} "
             f"unchanged={self.unchanged} chunks={self.chunks} embedded={self.embedded} "
             f"seconds={self.seconds:.2f}"
+            + (f" kept={len(self.kept)} (invalid: {', '.join(self.kept)})" if self.kept else "")
         )

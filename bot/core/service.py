@@ -52,13 +52,15 @@ class Contrepoint:
                 self._kb = KnowledgeBase(self.settings, root=self.root)
             return self._kb
 
-    def ensure_ready(self) -> SyncReport:
+    def ensure_ready(self, progress=None) -> SyncReport:
         """Build or re-sync the store when missing or stale; load debates and facts."""
-        return self.kb.ensure_synced()
+        return self.kb.ensure_synced(progress)
 
-    def sync(self, progress=None) -> SyncReport:
-        """Re-sync the knowledge folder into the store (incremental). Used by `/reload` and `ingest`."""
-        return self.kb.sync(progress=progress)
+    def sync(self, progress=None, allow_empty: bool = False) -> SyncReport:
+        """Re-sync the knowledge folder into the store (incremental). Used by `/reload` and `ingest`.
+        A missing or empty folder while the store holds articles raises KnowledgeFolderError unless
+        `allow_empty` (`ingest --rebuild`)."""
+        return self.kb.sync(progress=progress, allow_empty=allow_empty)
 
     # -- retrieval ---------------------------------------------------------
     def search(self, query: str, k: int | None = None) -> list[Passage]:
