@@ -289,3 +289,29 @@ def console(app: AppContext) -> None:
 
 def main() -> None:
     cli(prog_name="contrepoint")
+
+
+@cli.command()
+@click.option("--discord", "with_discord", is_flag=True, help="Also log in to Discord (HTTP only) and check the bot's permissions.")
+@pass_app
+def doctor(app: AppContext, with_discord: bool) -> None:
+    """Check config, token, store, knowledge, LLM (and Discord); exit 0 only when nothing fails."""
+    import asyncio
+    import os
+
+    from dotenv import load_dotenv
+
+    from bot.doctor import Check, healthy, run_checks
+
+    load_dotenv(app.root / ".env", override=False)
+    checks = run_checks(app.config_path, app.root, dict(os.environ))
+    token = Secrets.from_env().discord_token
+    if with_discord and token is not None:
+        from bot.discord_app.doctor_discord import discord_checks
+
+        checks += asyncio.run(discord_checks(token.get_secret_value()))
+    elif with_discord:
+        checks.append(Check("discord", "FAIL", "cannot log in: DISCORD_TOKEN is not set", "put DISCORD_TOKEN=... in .env"))
+    for check in checks:
+        click.echo(check.line())
+    sys.exit(0 if healthy(checks) else 1)

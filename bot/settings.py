@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -118,6 +118,8 @@ class DiscordSettings(_Section):
     max_concurrent_answers: int = Field(4, ge=1, le=64)
     thread_history: int = Field(4, ge=0, le=20)
     thread_auto_archive_minutes: Literal[60, 1440, 4320, 10080] = 1440
+    # null = one unsharded connection; "auto" = AutoShardedBot with Discord's recommended count; N = N shards
+    shards: Literal["auto"] | Annotated[int, Field(ge=1, le=1024)] | None = None
 
 
 class PollSettings(_Section):

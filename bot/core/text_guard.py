@@ -7,13 +7,18 @@ import unicodedata
 
 MAX_QUESTION_CHARS = 1000
 
-_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
+# zero-width, line/paragraph separators, bidi embeddings/overrides/isolates and marks, soft hyphen, BOM
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\u061c\u180e\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
 
 
 class InputError(ValueError):
-    """User input that cannot be processed; the message says how to fix it."""
+    """User input that cannot be processed; the message says how to fix it, `code` is stable."""
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def strip_invisible(text: str) -> str:
@@ -26,19 +31,10 @@ def clean_user_text(text: str | None, *, max_chars: int = MAX_QUESTION_CHARS) ->
     """NFC-normalise, drop control and zero-width characters, collapse spaces.
 
     Raises InputError for empty or over-long input (the message is user-presentable, in English;
-    front-ends translate by `InputError.code`)."""
-    if text is None:
-        raise InputError("empty input: write a question")
-    text = unicodedata.normalize("NFC", str(text))
-    text = _ZERO_WIDTH.sub("", text)
-    text = _CONTROL.sub(" ", text)
-    text = _SPACES.sub(" ", text).strip()
+    front-ends translate by `InputError.code`: "empty" or "too_long")."""
+    text = strip_invisible("" if text is None else text)
     if not text:
-        err = InputError("empty input: write a question")
-        err.code = "empty"  # type: ignore[attr-defined]
-        raise err
+        raise InputError("empty input: write a question", "empty")
     if len(text) > max_chars:
-        err = InputError(f"input too long: {len(text)} characters, the limit is {max_chars}")
-        err.code = "too_long"  # type: ignore[attr-defined]
-        raise err
+        raise InputError(f"input too long: {len(text)} characters, the limit is {max_chars}", "too_long")
     return text

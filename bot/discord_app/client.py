@@ -190,3 +190,15 @@ class ContrepointBot(commands.Bot):
             store, self.polls = self.polls, None
             if store is not None and hasattr(store, "close"):
                 await asyncio.to_thread(store.close)
+
+
+class ShardedContrepointBot(ContrepointBot, commands.AutoShardedBot):
+    """The same bot over several gateway shards in one process (discord.py's AutoShardedBot)."""
+
+
+def make_bot(service: Any, settings: Settings, **kwargs: Any) -> ContrepointBot:
+    """ContrepointBot, or its AutoShardedBot variant when `discord.shards` is "auto" or a number."""
+    shards = settings.discord.shards
+    if shards is None:
+        return ContrepointBot(service, settings, **kwargs)
+    return ShardedContrepointBot(service, settings, shard_count=None if shards == "auto" else shards, **kwargs)
