@@ -17,7 +17,7 @@ log = logging.getLogger("contrepoint")
 
 
 class AppContext:
-    def __init__(self, config: str | None, root: str | None, verbose: bool):
+    def __init__(self, config: str | None, root: str | None, verbose: int):
         self.config_path = config
         self.root = Path(root).resolve() if root else Path.cwd()
         self.verbose = verbose
@@ -34,11 +34,12 @@ class AppContext:
                 self._settings = load_settings(self.config_path, root=self.root)
             except ConfigError as exc:
                 raise click.ClickException(str(exc)) from None
-            setup_logging("DEBUG" if self.verbose else self.settings_level())
+            setup_logging(self.log_level())
         return self._settings
 
-    def settings_level(self) -> str:
-        return self._settings.logging.level if self._settings else "INFO"
+    def log_level(self, default: str = "WARNING") -> str:
+        """Quiet by default (warnings and errors); -v INFO, -vv DEBUG."""
+        return {0: default, 1: "INFO"}.get(self.verbose, "DEBUG")
 
     def secrets(self) -> Secrets:
         _ = self.settings  # loads .env
@@ -50,9 +51,14 @@ class AppContext:
 
             self._service = Contrepoint(self.settings, root=self.root)
         if ready:
-            report = self._service.ensure_ready()
-            if report.changed:
-                click.echo(f"[store] synced: {report.summary()}", err=True)
+            from bot.core.knowledge.problems import KnowledgeFolderError
+            from bot.core.progress import LineProgress
+            from bot.core.retrieval.store import StoreError
+
+            try:
+                report = self._service.ensure_ready(progress=LineProgress(sys.stderr))
+            except (StoreError, KnowledgeFolderError) as exc:  # one line, exit 1, no traceback, nothing removed
+                raise click.ClickException(str(exc)) from None
             for problem in report.problems:
                 click.echo(f"[knowledge] skipped: {problem}", err=True)
         return self._service
@@ -64,9 +70,9 @@ pass_app = click.make_pass_decorator(AppContext)
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config", type=click.Path(dir_okay=False), default=None, help="config.yaml to use (default: ./config.yaml if present).")
 @click.option("--root", type=click.Path(file_okay=False), default=None, help="Project root (default: current directory).")
-@click.option("-v", "--verbose", is_flag=True, help="Debug logging.")
+@click.option("-v", "--verbose", count=True, help="More logging: -v INFO, -vv DEBUG (default: warnings and errors only).")
 @click.pass_context
-def cli(ctx: click.Context, config: str | None, root: str | None, verbose: bool) -> None:
+def cli(ctx: click.Context, config: str | None, root: str | None, verbose: int) -> None:
     """Contrepoint: sourced, multi-sided answers about AI and the economy."""
     ctx.obj = AppContext(config, root, verbose)
 
@@ -79,6 +85,20 @@ def _read_inputs(arg: str) -> list[str]:
 
 def _emit(obj: dict) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+EXIT_BAD_INPUT = 2  # a single question or query that cannot be processed (README: exit codes)
+
+
+def _input_error(obj: dict, as_json: bool, *, batch: bool) -> None:
+    """Batch mode: one error line per bad input line, and the run goes on. A single argument: the error on
+    stderr (and its JSON line on stdout with --json), exit 2."""
+    if as_json:
+        _emit(obj)
+    if not (as_json and batch):
+        click.echo(f"error: {obj['error']}", err=True)
+    if not batch:
+        raise SystemExit(EXIT_BAD_INPUT)
 
 
 @cli.command()
@@ -96,10 +116,7 @@ def search(app: AppContext, query: str, k: int | None, as_json: bool) -> None:
             q = clean_user_text(raw, max_chars=1000)
             results, ref = service.search_resolved(q, k=k)
         except InputError as exc:
-            if as_json:
-                _emit({"query": raw[:200], "error": str(exc), "results": []})
-            else:
-                click.echo(f"error: {exc}", err=True)
+            _input_error({"query": raw[:200], "error": str(exc), "results": []}, as_json, batch=query == "-")
             continue
         if as_json:
             _emit({"query": q, **({"article_ref": ref.article_id} if ref and ref.article_id else {}),
@@ -130,15 +147,16 @@ def ask(app: AppContext, question: str, as_json: bool, lang: str | None) -> None
             q = clean_user_text(raw)
             answer = service.ask(q, lang=lang)
         except InputError as exc:
-            if as_json:
-                _emit({"question": raw[:200], "error": str(exc)})
-            else:
-                click.echo(f"error: {exc}", err=True)
+            _input_error({"question": raw[:200], "error": str(exc)}, as_json, batch=question == "-")
             continue
         if as_json:
             _emit(answer.to_json())
         else:
             click.echo(answer.answer_markdown)
+            if answer.fallback_reason:
+                from bot.core.messages import fallback_text
+
+                click.echo(f"\n{fallback_text(answer.fallback_reason, answer.lang)}")
             click.echo("")
 
 
@@ -155,7 +173,8 @@ def fact(app: AppContext, topic: str | None, as_json: bool, lang: str | None) ->
     try:
         topic = clean_user_text(topic, max_chars=300) if topic else None
     except InputError as exc:
-        raise click.ClickException(str(exc)) from None
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(EXIT_BAD_INPUT) from None
     result = service.fact(topic, lang=lang)
     if result is None:
         raise click.ClickException("No fact available: knowledge/facts.yaml is empty or invalid (run `contrepoint knowledge check`).")
@@ -163,7 +182,9 @@ def fact(app: AppContext, topic: str | None, as_json: bool, lang: str | None) ->
         _emit({"id": result.fact.id, "text": result.text, "citation": result.citation.to_json()})
     else:
         c = result.citation
-        click.echo(f"{result.text}\n> « {c.quote} »\n— {c.title} ({c.source})")
+        from bot.core.quotes import quoted
+
+        click.echo(f"{result.text}\n> {quoted(c.quote, lang or 'fr')}\n— {c.title} ({c.source})")
 
 
 @cli.command()
@@ -171,12 +192,16 @@ def fact(app: AppContext, topic: str | None, as_json: bool, lang: str | None) ->
 @pass_app
 def ingest(app: AppContext, rebuild: bool) -> None:
     """Sync knowledge/ into the Chroma store (incremental, safe to re-run)."""
+    from bot.core.knowledge.problems import KnowledgeFolderError
     from bot.core.progress import ProgressPrinter
 
     service = app.service(ready=False)
     if rebuild:
         service.kb.drop_store()
-    report = service.sync(progress=ProgressPrinter(sys.stderr))
+    try:
+        report = service.sync(progress=ProgressPrinter(sys.stderr), allow_empty=rebuild)
+    except KnowledgeFolderError as exc:
+        raise click.ClickException(str(exc)) from None
     for problem in report.problems:
         click.echo(f"skipped: {problem}", err=True)
     click.echo(report.summary())
@@ -214,13 +239,14 @@ def run(app: AppContext) -> None:
     from bot.discord_app.launcher import run_bot
 
     secrets = app.secrets()
+    setup_logging(app.log_level(default=app.settings.logging.level))  # the bot logs at logging.level
     if secrets.discord_token is None:
         raise click.ClickException(
             "DISCORD_TOKEN is not set. Create an application at https://discord.com/developers/applications, "
             "open Bot > Reset Token, then put DISCORD_TOKEN=... in .env (step by step: docs/discord.md). "
             "To try the bot without Discord: contrepoint console"
         )
-    run_bot(app.service(), app.settings, secrets)
+    run_bot(app.service(ready=False), app.settings, secrets)  # the bot syncs the store itself, retrying while it is down
 
 
 @cli.command()
@@ -263,3 +289,29 @@ def console(app: AppContext) -> None:
 
 def main() -> None:
     cli(prog_name="contrepoint")
+
+
+@cli.command()
+@click.option("--discord", "with_discord", is_flag=True, help="Also log in to Discord (HTTP only) and check the bot's permissions.")
+@pass_app
+def doctor(app: AppContext, with_discord: bool) -> None:
+    """Check config, token, store, knowledge, LLM (and Discord); exit 0 only when nothing fails."""
+    import asyncio
+    import os
+
+    from dotenv import load_dotenv
+
+    from bot.doctor import Check, healthy, run_checks
+
+    load_dotenv(app.root / ".env", override=False)
+    checks = run_checks(app.config_path, app.root, dict(os.environ))
+    token = Secrets.from_env().discord_token
+    if with_discord and token is not None:
+        from bot.discord_app.doctor_discord import discord_checks
+
+        checks += asyncio.run(discord_checks(token.get_secret_value()))
+    elif with_discord:
+        checks.append(Check("discord", "FAIL", "cannot log in: DISCORD_TOKEN is not set", "put DISCORD_TOKEN=... in .env"))
+    for check in checks:
+        click.echo(check.line())
+    sys.exit(0 if healthy(checks) else 1)

@@ -13,9 +13,10 @@ import sys
 from typing import Callable, TextIO
 
 from bot.core.i18n import normalize_lang
-from bot.core.messages import input_error_text, t
+from bot.core.messages import fallback_text, input_error_text, t
 from bot.core.models import Article, Debate, Lang
 from bot.core.polls.spec import MAX_HOURS, MIN_HOURS, PollError, PollSpec, build_poll_spec, poll_spec_for_debate
+from bot.core.quotes import quoted
 from bot.core.text_guard import InputError, clean_user_text
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,8 @@ class Console:
         question = clean_user_text(arg)
         answer = self.service.ask(question, lang=self.lang)
         self.say(answer.answer_markdown)
+        if answer.fallback_reason:
+            self.say("\n" + fallback_text(answer.fallback_reason, answer.lang))
         self.say()
 
     def cmd_counter(self, arg: str) -> None:
@@ -171,7 +174,7 @@ class Console:
             return
         c = result.citation
         self.say(result.text)
-        self.say(f"> « {c.quote} »")
+        self.say(f"> {quoted(c.quote, self.lang)}")
         self.say(f"— {c.title} ({c.source})")
         self.say()
 
@@ -227,7 +230,7 @@ class Console:
             for arg in side.arguments:
                 lines.append(f"- {(arg.text_en or arg.text) if en else arg.text}")
                 for q in arg.quotes:
-                    lines.append(f"  > « {' '.join(q.text.split())} »")
+                    lines.append(f"  > {quoted(' '.join(q.text.split()), self.lang)}")
                     lines.append(f"  — {self._source_label(q.article_id)}")
         lines.append("")
         lines.append(t(self.lang, "console.debate_poll_hint", id=d.id))

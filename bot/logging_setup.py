@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 
 _SECRET_ENV = re.compile(r"(TOKEN|API_KEY|SECRET|PASSWORD)$", re.I)
 # Discord bot tokens and common provider keys, in case one ends up in an exception text.
@@ -38,10 +39,14 @@ class RedactingFormatter(logging.Formatter):
 
 def setup_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
-    if not any(isinstance(h.formatter, RedactingFormatter) for h in root.handlers):
+    ours = [h for h in root.handlers if isinstance(h.formatter, RedactingFormatter)]
+    if not ours:
         handler = logging.StreamHandler()
         handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
+    for h in ours:  # a second CLI run in the same process (tests, console) logs to the current stderr
+        if type(h) is logging.StreamHandler:
+            h.setStream(sys.stderr)
     root.setLevel(level)
     for noisy in ("chromadb", "httpx", "urllib3", "discord.gateway"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -39,6 +39,7 @@ class StoreSettings(_Section):
     chroma_host: str | None = None
     chroma_port: int = Field(8000, ge=1, le=65535)
     chroma_ssl: bool = False
+    chroma_timeout_s: float = Field(10.0, gt=0, le=300)  # per request to the Chroma server
 
 
 class EmbeddingSettings(_Section):
@@ -108,11 +109,19 @@ class ScoringSettings(_Section):
     autocomplete_phrase_bonus: float = Field(3.0, ge=0, le=100)  # autocomplete: typed text found as a whole
 
 
+class CircuitBreakerSettings(_Section):
+    failures: int = Field(3, ge=1, le=100)  # consecutive provider failures that open the circuit
+    cooldown_s: float = Field(60.0, gt=0, le=86400)  # seconds without calls before one trial call
+
+
 class LLMSettings(_Section):
     model: str | None = None  # e.g. "openai:gpt-4o-mini", "anthropic:claude-...", "ollama:llama3.1"
+    base_url: str | None = Field(None, pattern=r"^https?://\S+$")  # an OpenAI-compatible server (vLLM, LM Studio…)
     temperature: float = Field(0.2, ge=0, le=2)
     timeout_s: float = Field(30.0, gt=0, le=600)
+    max_retries: int = Field(1, ge=0, le=10)  # provider SDK retries (429, 5xx), all within timeout_s
     max_passages: int = Field(8, ge=1, le=30)
+    circuit_breaker: CircuitBreakerSettings = CircuitBreakerSettings()
 
 
 class CooldownSettings(_Section):
@@ -128,6 +137,8 @@ class DiscordSettings(_Section):
     max_concurrent_answers: int = Field(4, ge=1, le=64)
     thread_history: int = Field(4, ge=0, le=20)
     thread_auto_archive_minutes: Literal[60, 1440, 4320, 10080] = 1440
+    # null = one unsharded connection; "auto" = AutoShardedBot with Discord's recommended count; N = N shards
+    shards: Literal["auto"] | Annotated[int, Field(ge=1, le=1024)] | None = None
 
 
 class PollSettings(_Section):

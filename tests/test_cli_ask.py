@@ -17,7 +17,7 @@ from bot.core.knowledge.articles import load_articles
 
 REPO = Path(__file__).resolve().parents[1]
 ANSWER_KEYS = {"question", "kind", "answer_markdown", "sides", "citations", "grounded", "mode"}
-OPTIONAL_ANSWER_KEYS = {"reason_code", "premise", "question_lang"}
+OPTIONAL_ANSWER_KEYS = {"reason_code", "premise", "question_lang", "fallback_reason", "article_ref"}
 CITATION_KEYS = {"id", "article_id", "title", "source", "quote", "start", "end"}
 RESULT_KEYS = {"rank", "score", "article_id", "title", "source", "text", "start", "end"}
 

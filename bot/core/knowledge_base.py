@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -9,11 +10,12 @@ from pathlib import Path
 
 from bot.core.knowledge.articles import load_articles
 from bot.core.knowledge.chunking import chunk_article
-from bot.core.knowledge.problems import Problem
+from bot.core.knowledge.problems import KnowledgeFolderError, Problem
 from bot.core.models import Article, Chunk, Debate, Fact, Passage, SyncReport
 from bot.core.progress import NullProgress
 from bot.core.retrieval.embeddings import PersistentCache, QueryCache, build_embedder
-from bot.core.retrieval.store import ChromaStore
+from bot.core.retrieval.recovery import StoreRecovery
+from bot.core.retrieval.store import ChromaStore, StoreError, is_store_failure
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ class KnowledgeBase:
         self.embedder = QueryCache(embedder or build_embedder(settings.embeddings))
         fingerprint = {"max_chars": settings.chunking.max_chars, "overlap": settings.chunking.overlap_sentences}
         self.store = ChromaStore(settings.store, self.embedder.name, fingerprint)
+        self.recovery = StoreRecovery(self.store, self.sync)
         # sentence and example vectors (reranking, routing), kept across processes
         self.vectors = PersistentCache(self.embedder, Path(settings.embeddings.cache_dir or settings.store.data_dir))
         self._lock = threading.RLock()
@@ -78,27 +81,68 @@ class KnowledgeBase:
         return self._synced
 
     # -- sync ------------------------------------------------------------------------
-    def ensure_synced(self) -> SyncReport:
+    def ensure_synced(self, progress=None) -> SyncReport:
+        if self._synced:  # no lock: queries never wait for a re-sync, they use the installed state
+            return SyncReport()
         with self._lock:
             if self._synced:
                 return SyncReport()
-            return self.sync()
+            return self.sync(progress)
+
+    @property
+    def store_status(self) -> str:
+        """ok | rebuilding (local store being rebuilt) | unreachable (server down, retried with backoff)."""
+        return self.recovery.status
 
     def drop_store(self) -> None:
         with self._lock:
             self.store.drop()
             self._synced = False
 
-    def sync(self, progress=None) -> SyncReport:
-        """Incremental sync keyed by article id + content hash. Safe to re-run."""
+    def sync(self, progress=None, allow_empty: bool = False) -> SyncReport:
+        """Incremental sync keyed by article id + content hash. Safe to re-run.
+
+        A local store that is deleted or unreadable is moved aside and rebuilt (report.rebuilt);
+        a Chroma server that cannot be reached raises StoreError naming it."""
+        with self._lock:
+            try:
+                report = self._sync(progress, allow_empty)
+            except Exception as exc:
+                if not is_store_failure(exc) or isinstance(exc, StoreError) and self.store.s.chroma_host:
+                    raise  # not the store's fault, or a server that is unreachable (retried later)
+                problem = str(self.store.unreachable(exc))
+                log.warning("%s", problem)
+                self.store.reset()  # a local store is moved aside and rebuilt; a server is reconnected
+                try:
+                    report = self._sync(progress, allow_empty)
+                except Exception as again:
+                    if is_store_failure(again) and not isinstance(again, StoreError):
+                        raise self.store.unreachable(again) from None
+                    raise
+                report.rebuilt = report.rebuilt or not self.store.s.chroma_host
+                report.problems.append(problem)
+            self.store.available = True
+            return report
+
+    def _held_articles(self) -> int:
+        """Articles the store's manifest lists, read without opening (or creating) the store."""
+        try:
+            return len(json.loads(self.store.manifest_path.read_text(encoding="utf-8")).get("articles", {}))
+        except (OSError, ValueError, AttributeError):
+            return 0
+
+    def _sync(self, progress=None, allow_empty: bool = False) -> SyncReport:
         progress = progress or NullProgress()
         t0 = time.perf_counter()
         with self._lock:
             report = SyncReport()
             loaded = load_articles(self.folder, self.root, self._file_cache)
+            if not allow_empty and not loaded.articles and not loaded.problems:
+                held = self._held_articles()
+                if held or not self.folder.is_dir():  # a wrong folder must never empty the store
+                    raise KnowledgeFolderError(self.folder, held)
+            self.store.check()
             report.problems = [str(p) for p in loaded.problems]
-            if not self.folder.is_dir():
-                report.problems.append(f"{self.folder}: knowledge folder not found (run from the project root or set knowledge.dir)")
             manifest = self.store.load_manifest()
             if not manifest.get("valid", True):
                 log.warning("manifest unusable (format, chunking or model changed); rebuilding the collection")
@@ -120,6 +164,7 @@ class KnowledgeBase:
                     snap = self.store.load_snapshot(art_id)
                     if snap is not None:  # the file is broken now: keep serving its last good version
                         kept[art_id] = snap
+                        report.kept.append(entry["source"])
                         report.problems.append(f"{entry['source']}: kept the last good version of {art_id!r} until the file is fixed")
                         continue
                 self.store.delete_article(art_id)
@@ -203,7 +248,8 @@ class KnowledgeBase:
         self._by_id = {a.id: a for a in self.articles}
         self._chunks = chunks_by_article
         flat = [c for a in self.articles for c in chunks_by_article.get(a.id, [])]
-        self._retriever = HybridRetriever(flat, self._by_id, self.store, self.embedder, self.settings.retrieval)
+        self._retriever = HybridRetriever(flat, self._by_id, self.store, self.embedder, self.settings.retrieval,
+                                          on_store_failure=self.recovery.failed, doc_embedder=self.vectors)
         self._refs = None
 
     def _load_curated(self, report: SyncReport) -> None:
@@ -227,14 +273,19 @@ class KnowledgeBase:
 
     @property
     def article_refs(self):
-        """Resolves "the article about …" to an article (bot/core/retrieval/article_ref.py), built on first use."""
-        retriever = self.retriever
-        if self._refs is None:
+        return self.refs_for(self.retriever)
+
+    def refs_for(self, retriever):
+        """Resolves "the article about …" to an article of that retriever's corpus
+        (bot/core/retrieval/article_ref.py), built on first use and kept with the retriever."""
+        refs = getattr(retriever, "article_refs", None)
+        if refs is None or self._refs is None:
             from bot.core.retrieval.article_ref import ArticleRefResolver, load_examples
 
-            self._refs = ArticleRefResolver(self.articles, self.vectors, load_examples(), self.settings.retrieval,
-                                            retriever.mentions)
-        return self._refs
+            refs = ArticleRefResolver(list(retriever.articles.values()), self.vectors, load_examples(),
+                                      self.settings.retrieval, retriever.mentions)
+            retriever.article_refs = self._refs = refs
+        return refs
 
     def search_resolved(self, query: str, k: int | None = None, lang: str = "fr"):
         """(passages, ArticleRef | None): a reference to an article puts that article's passages first;

@@ -162,10 +162,14 @@ class Answer:
     premise: str | None = None  # "contradicted" when the question's premise conflicts with a cited source
     question_lang: str | None = None  # ISO code of the question when it is neither French nor English
     article_ref: str | None = None  # id of the article the question refers to ("in the piece about …")
+    # mode == "fallback": why the LLM draft was not used (timeout, error, rate_limited, malformed,
+    # ungrounded, config, circuit_open); the answer is the extractive one (messages.fallback_text)
+    fallback_reason: str | None = None
 
     def to_json(self) -> dict:
         extra = {k: v for k, v in (("reason_code", self.reason_code), ("premise", self.premise),
-                                   ("question_lang", self.question_lang), ("article_ref", self.article_ref)) if v}
+                                   ("question_lang", self.question_lang), ("article_ref", self.article_ref),
+                                   ("fallback_reason", self.fallback_reason)) if v}
         return {
             "question": self.question,
             "kind": self.kind,
@@ -213,6 +217,7 @@ class SyncReport:
     seconds: float = 0.0
     rebuilt: bool = False
     problems: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # invalid files whose last good version is still served
 
     @property
     def changed(self) -> bool:
@@ -223,4 +228,5 @@ class SyncReport:
             f"added={self.added} updated={self.updated} removed={self.removed} "
             f"unchanged={self.unchanged} chunks={self.chunks} embedded={self.embedded} "
             f"seconds={self.seconds:.2f}"
+            + (f" kept={len(self.kept)} (invalid: {', '.join(self.kept)})" if self.kept else "")
         )

@@ -43,3 +43,34 @@ class ProgressPrinter(NullProgress):
     def done(self) -> None:
         if self.total:
             self._print(time.perf_counter())
+
+
+class LineProgress(NullProgress):
+    """One progress line on stderr while the store is built or re-synced, and only when there is work:
+    rewritten in place on a terminal, printed once when done elsewhere (logs stay one line per build)."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.total = self.count = 0
+        self.label = ""
+        self._tty = bool(getattr(stream, "isatty", lambda: False)())
+
+    def start(self, total: int, label: str) -> None:
+        self.total, self.count, self.label = total, 0, label
+        if total and self._tty:
+            self._write("\r")
+
+    def advance(self, n: int = 1) -> None:
+        self.count += n
+        if self.total and self._tty:
+            self._write("\r")
+
+    def done(self) -> None:
+        if self.total:
+            self._write("\r" if self._tty else "")
+            self.stream.write("\n")
+            self.stream.flush()
+
+    def _write(self, prefix: str) -> None:
+        self.stream.write(f"{prefix}[store] {self.label} {self.count}/{self.total} articles")
+        self.stream.flush()

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 from typing import Sequence
 
+from bot.core.answering.breaker import CircuitBreaker
 from bot.core.models import (
     Answer,
     Article,
@@ -39,6 +40,8 @@ class Contrepoint:
         self._lock = threading.RLock()
         self._kb = None  # bot.core.knowledge_base.KnowledgeBase, built lazily
         self._polls = None  # bot.core.polls.store.PollStore, opened on first use
+        cb = settings.llm.circuit_breaker
+        self.llm_breaker = CircuitBreaker(cb.failures, cb.cooldown_s)
 
     # -- lifecycle -------------------------------------------------------
     @property
@@ -50,13 +53,15 @@ class Contrepoint:
                 self._kb = KnowledgeBase(self.settings, root=self.root)
             return self._kb
 
-    def ensure_ready(self) -> SyncReport:
+    def ensure_ready(self, progress=None) -> SyncReport:
         """Build or re-sync the store when missing or stale; load debates and facts."""
-        return self.kb.ensure_synced()
+        return self.kb.ensure_synced(progress)
 
-    def sync(self, progress=None) -> SyncReport:
-        """Re-sync the knowledge folder into the store (incremental). Used by `/reload` and `ingest`."""
-        return self.kb.sync(progress=progress)
+    def sync(self, progress=None, allow_empty: bool = False) -> SyncReport:
+        """Re-sync the knowledge folder into the store (incremental). Used by `/reload` and `ingest`.
+        A missing or empty folder while the store holds articles raises KnowledgeFolderError unless
+        `allow_empty` (`ingest --rebuild`)."""
+        return self.kb.sync(progress=progress, allow_empty=allow_empty)
 
     # -- retrieval ---------------------------------------------------------
     def search(self, query: str, k: int | None = None) -> list[Passage]:

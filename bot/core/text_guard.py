@@ -7,7 +7,8 @@ import unicodedata
 
 MAX_QUESTION_CHARS = 1000
 
-_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
+# zero-width, line/paragraph separators, bidi embeddings/overrides/isolates and marks, soft hyphen, BOM
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\u061c\u180e\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
 

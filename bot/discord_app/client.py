@@ -147,7 +147,7 @@ class ContrepointBot(commands.Bot):
         self.add_dynamic_items(*DYNAMIC_ITEMS)
         if not self.prepare_core:
             return
-        report = await self.run_core(self.service.ensure_ready)
+        report = await self.ensure_core_ready()
         if getattr(report, "changed", False):
             log.info("knowledge store synced: %s", report.summary())
         for problem in getattr(report, "problems", []) or []:
@@ -157,6 +157,19 @@ class ContrepointBot(commands.Bot):
             await asyncio.to_thread(self.service.poll_store)  # opened now, so a bad polls.db_path shows at start-up
         except Exception as exc:  # noqa: BLE001 - polls unavailable (retried on use), answers still work
             log_failure("opening the polls database", exc)
+
+    async def ensure_core_ready(self, first_delay_s: float = 1.0, max_delay_s: float = 60.0):
+        """Sync the knowledge store, retrying with backoff while the Chroma server is unreachable."""
+        from bot.core.retrieval.store import StoreError
+
+        delay = first_delay_s
+        while True:
+            try:
+                return await self.run_core(self.service.ensure_ready)
+            except StoreError as exc:
+                log.warning("%s Retrying in %g s.", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, max_delay_s)
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: mentions are handled by the mentions extension's listener."""
@@ -168,3 +181,15 @@ class ContrepointBot(commands.Bot):
         finally:
             await asyncio.to_thread(self.answer_cache.close)
             await asyncio.to_thread(self.service.close_polls)
+
+
+class ShardedContrepointBot(ContrepointBot, commands.AutoShardedBot):
+    """The same bot over several gateway shards in one process (discord.py's AutoShardedBot)."""
+
+
+def make_bot(service: Any, settings: Settings, **kwargs: Any) -> ContrepointBot:
+    """ContrepointBot, or its AutoShardedBot variant when `discord.shards` is "auto" or a number."""
+    shards = settings.discord.shards
+    if shards is None:
+        return ContrepointBot(service, settings, **kwargs)
+    return ShardedContrepointBot(service, settings, shard_count=None if shards == "auto" else shards, **kwargs)

@@ -47,10 +47,10 @@ def _token(secrets: Secrets) -> str:
 
 def run_bot(service: Any, settings: Settings, secrets: Secrets) -> None:
     """Connect and serve until interrupted. Logging is ours (redacting), not discord.py's."""
-    from bot.discord_app.client import ContrepointBot
+    from bot.discord_app.client import make_bot
 
     token = _token(secrets)
-    bot = ContrepointBot(service, settings, extensions=extension_names())
+    bot = make_bot(service, settings, extensions=extension_names())
     bot.run(token, log_handler=None)
 
 

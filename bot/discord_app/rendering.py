@@ -12,6 +12,7 @@ from typing import Iterable, Sequence
 import discord
 from discord.utils import escape_markdown
 
+from bot.core.messages import fallback_text
 from bot.core.models import (
     Answer,
     Article,
@@ -24,6 +25,7 @@ from bot.core.models import (
     Lang,
     Point,
 )
+from bot.core.quotes import OUTER, nest
 from bot.discord_app.limits import (
     AUTHOR_NAME_MAX,
     CONTENT_MAX,
@@ -271,10 +273,13 @@ def quote_fields(name: str, quote: str, lang: Lang, *, wrap: bool = False) -> li
     """A verbatim quote as one or more fields; continuation fields are marked "(suite i/n)".
     With `wrap`, the quote is framed by « » (outside the quoted characters)."""
     room = FIELD_VALUE_MAX - (4 if wrap else 0)
+    if wrap:  # the passage's own quotation marks nest inside ours (“ ” in « », ‘ ’ in “ ”)
+        quote = nest(quote, lang)
     chunks = [c for c in split_exact(quote, room) if c.strip()] or ["—"]
     if wrap and chunks != ["—"]:
-        chunks[0] = "« " + chunks[0]
-        chunks[-1] = chunks[-1] + " »"
+        left, right = OUTER.get(lang, OUTER["fr"])
+        chunks[0] = left + chunks[0]
+        chunks[-1] = chunks[-1] + right
     n = len(chunks)
     names = []
     for i in range(n):
@@ -315,6 +320,8 @@ def answer_notice(answer: Answer) -> str:
         parts.append(t(lang, "notice_factual"))
     if not answer.grounded and answer.kind != "no_answer":
         parts.append(t(lang, "notice_ungrounded"))
+    if answer.fallback_reason:
+        parts.append(fallback_text(answer.fallback_reason, lang))
     return "\n".join(p for p in parts if p)
 
 

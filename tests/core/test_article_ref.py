@@ -85,7 +85,7 @@ def test_answers_report_the_article_and_refuse_a_missing_one(shared_service, mon
 
     kb = shared_service.kb
     monkeypatch.setattr(article_ref, "load_examples", lambda path=None: EXAMPLES)
-    kb._refs = None
+    kb._refs = shared_service._answer_engine = None
     try:
         ans = shared_service.ask("Dans l'article sur les puces d'Amazon, quelles puces Anthropic utilisait avant ?")
         assert ans.article_ref == "amazon-anthropic-puces"
@@ -98,7 +98,7 @@ def test_answers_report_the_article_and_refuse_a_missing_one(shared_service, mon
         plain = shared_service.ask("Combien Amazon a-t-il investi dans Anthropic ?")
         assert plain.article_ref is None and "article_ref" not in plain.to_json()
     finally:
-        kb._refs = None
+        kb._refs = shared_service._answer_engine = None
 
 
 def test_shipped_examples_come_from_dev_and_have_both_labels():

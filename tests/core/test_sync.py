@@ -86,6 +86,7 @@ def test_broken_file_keeps_last_good_version(folder, hashing_kb_factory):
     r = kb.sync()
     assert any("alpha.md" in p and "invalid YAML" in p for p in r.problems)
     assert any("kept the last good version" in p for p in r.problems)
+    assert r.removed == 0 and "kept=1 (invalid: knowledge/articles/alpha.md)" in r.summary()
     assert "alpha" in ids(kb)
     assert kb.search("Trainium", k=1)[0].article_id == "alpha"
 
@@ -146,11 +147,40 @@ def test_corrupted_store_is_moved_aside_and_rebuilt(folder, hashing_kb_factory, 
     assert aside and (aside[0] / "chroma.sqlite3").read_bytes().startswith(b"this is not")
 
 
-def test_missing_folder_is_reported(tmp_path, hashing_kb_factory):
-    kb = hashing_kb_factory(tmp_path / "nowhere")
+def test_missing_folder_is_an_error_that_creates_nothing(tmp_path, hashing_kb_factory):
+    from bot.core.knowledge.problems import KnowledgeFolderError
+
+    data = tmp_path / "data"
+    kb = hashing_kb_factory(tmp_path / "nowhere", data_dir=data)
+    with pytest.raises(KnowledgeFolderError, match="nowhere is missing.*--root.*knowledge.dir"):
+        kb.sync()
+    assert not data.exists()  # no stray store next to a wrong folder
+
+
+@pytest.mark.parametrize("how", ["missing", "empty"])
+def test_a_wrong_folder_never_empties_the_store(folder, tmp_path, hashing_kb_factory, how):
+    from bot.core.knowledge.problems import KnowledgeFolderError
+
+    data = tmp_path / "data"
+    assert hashing_kb_factory(folder, data_dir=data).sync().added == 2
+    other = tmp_path / "other"
+    if how == "empty":
+        (other / "articles").mkdir(parents=True)
+    wrong = hashing_kb_factory(other, data_dir=data)
+    with pytest.raises(KnowledgeFolderError, match="holds 2 article.*nothing was removed.*ingest --rebuild"):
+        wrong.sync()
+    again = hashing_kb_factory(folder, data_dir=data)
+    r = again.sync()
+    assert (r.removed, r.added, r.unchanged) == (0, 0, 2)
+    emptied = hashing_kb_factory(other if how == "empty" else tmp_path / "none", data_dir=data).sync(allow_empty=True)
+    assert emptied.removed == 2  # only on purpose (`ingest --rebuild`)
+
+
+def test_a_file_of_nul_bytes_is_skipped_like_an_empty_file(folder, hashing_kb_factory):
+    (folder / "articles" / "nul.md").write_bytes(b"\x00" * 64)
+    kb = hashing_kb_factory(folder)
     r = kb.sync()
-    assert any("knowledge folder not found" in p for p in r.problems)
-    assert kb.search("anything", k=3) == []
+    assert r.added == 2 and any("nul.md" in p and "empty file" in p for p in r.problems)
 
 
 def test_resync_with_nothing_changed_reuses_files_and_indexes(folder, hashing_kb_factory):

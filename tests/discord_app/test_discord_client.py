@@ -115,3 +115,27 @@ async def test_tree_error_handler_explains_input_and_permission_errors(cp_bot, m
     it2.command = None
     await cp_bot.tree.on_error(it2, app_commands.MissingPermissions(["manage_messages"]))
     assert it2.events[-1][0] == "send_message" and "permissions" in it2.events[-1][2]["content"]
+
+
+async def test_start_up_retries_with_backoff_while_the_chroma_server_is_down(fake_service, discord_settings, caplog):
+    from bot.core.models import SyncReport
+    from bot.core.retrieval.store import StoreError
+
+    outage = [StoreError("Cannot reach the Chroma server at 127.0.0.1:8000 (ConnectError). Start it."),
+              StoreError("Cannot reach the Chroma server at 127.0.0.1:8000 (ConnectError). Start it.")]
+
+    def ensure_ready():
+        fake_service.calls.append(("ensure_ready",))
+        if outage:
+            raise outage.pop(0)
+        return SyncReport(added=1)
+
+    fake_service.ensure_ready = ensure_ready
+    bot = ContrepointBot(fake_service, discord_settings, prepare_core=False)
+    caplog.set_level(logging.WARNING)
+    report = await bot.ensure_core_ready(first_delay_s=0.01, max_delay_s=0.02)
+    assert report.added == 1 and fake_service.calls.count(("ensure_ready",)) == 3
+    lines = [r.getMessage() for r in caplog.records if "Retrying in" in r.getMessage()]
+    assert lines == ["Cannot reach the Chroma server at 127.0.0.1:8000 (ConnectError). Start it. Retrying in 0.01 s.",
+                     "Cannot reach the Chroma server at 127.0.0.1:8000 (ConnectError). Start it. Retrying in 0.02 s."]
+    bot.answer_cache.close()

@@ -98,6 +98,21 @@ def test_notice_and_ungrounded_warning_frame_the_answer():
     assert "viewpoints" in en
 
 
+def test_a_fallback_answer_says_so_in_the_reply_language(discord_schema):
+    sides = [Side("Pour", [Point("Un progrès.", [1])]), Side("Contre", [Point("Un danger.", [1])])]
+    fr = rendering.render_answer(answer(sides, [citation(1)], mode="fallback", fallback_reason="timeout")).pages[0]
+    assert "[n]" in fr.description  # the usual framing stays
+    assert "Réponse de secours" in fr.description and "n'a pas répondu à temps" in fr.description
+    en = rendering.render_answer(answer(sides, [citation(1)], lang="en", mode="fallback", fallback_reason="rate_limited"))
+    assert "Fallback answer" in en.pages[0].description and "too many requests" in en.pages[0].description
+    prose = rendering.render_answer(answer([], [], kind="factual", answer_markdown="Un fait [1].", mode="fallback",
+                                           fallback_reason="circuit_open")).pages[0]
+    assert "Réponse de secours" in prose.description and "Un fait [1]." in prose.description
+    plain = rendering.render_answer(answer(sides, [citation(1)])).pages[0]
+    assert "secours" not in plain.description
+    assert_valid([fr, en.pages[0], prose], discord_schema)
+
+
 def test_long_answer_is_paged_between_points_and_never_mid_citation(discord_schema):
     sides = [
         Side(f"Camp {s}", [Point(f"Point {s}.{p} " + "argument développé " * 20, [p + 1, p + 2]) for p in range(8)])
@@ -244,7 +259,9 @@ def test_fact_embed_quotes_verbatim():
     [message] = rendering.render_fact(FactResult(Fact("f", "Un fait.", "A fact.", Quote("art-1", c.quote)), "fr", "Un fait.", c))
     assert_valid(message)
     joined = "".join(f.value for e in message for f in e.fields)
-    assert joined == "« " + LONG_QUOTE[:1500] + " »"
+    from bot.core.quotes import quoted
+
+    assert joined == quoted(LONG_QUOTE[:1500], "fr")  # verbatim, its own « » nested as “ ”
 
 
 def test_article_list_and_pages(discord_schema):

@@ -1,50 +1,21 @@
-"""The cogs on top of the real Contrepoint service: the real knowledge folder, a real store in a
-temporary data dir (hashing embedder, no network). Checks what members actually see."""
+"""The cogs on top of the real Contrepoint service (fixtures `real_service` and `real_bot` in conftest.py).
+Checks what members actually see."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import discord
-import pytest
 
 from bot.core.service import Contrepoint
 from bot.discord_app import views
-from bot.discord_app.client import ContrepointBot
 from bot.discord_app.rendering import message_problems
 from bot.exts.ask import AskCog
 from bot.exts.counter import CounterCog
 from bot.exts.debate import DebateCog
 from bot.exts.facts import FactsCog
 from bot.exts.sources import SourcesCog
-from bot.settings import load_settings
 
-REPO = Path(__file__).resolve().parents[2]
 COMPONENT = discord.InteractionType.component
 NONE = discord.AllowedMentions.none().to_dict()
-
-
-@pytest.fixture(scope="module")
-def real_service(tmp_path_factory, vector_cache) -> Contrepoint:
-    s = load_settings(root=REPO, env={})
-    data = tmp_path_factory.mktemp("discord-real")
-    s = s.model_copy(update={
-        "store": s.store.model_copy(update={"data_dir": data}),
-        "polls": s.polls.model_copy(update={"db_path": data / "polls.sqlite3"}),
-        "knowledge": s.knowledge.model_copy(update={"dir": REPO / "knowledge"}),
-        "embeddings": s.embeddings.model_copy(update={"backend": "e5", "cache_dir": vector_cache}),
-        "llm": s.llm.model_copy(update={"model": None}),
-    })
-    service = Contrepoint(s, root=REPO)
-    service.ensure_ready()
-    return service
-
-
-@pytest.fixture
-def real_bot(real_service):
-    bot = ContrepointBot(real_service, real_service.settings, prepare_core=False)
-    yield bot
-    bot.answer_cache.close()
 
 
 def sent(it) -> list[dict]:

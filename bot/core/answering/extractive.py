@@ -19,7 +19,7 @@ from bot.core.answering.render import (
 )
 from bot.core.answering.sentences import Sentence, SentenceScorer, amounts, sentences_of, shorten
 from bot.core.answering.stance import STANCES, StanceModel
-from bot.core.messages import quoted, t
+from bot.core.messages import quote_list, t
 from bot.core.models import Answer, Debate, Lang, Passage, Point, Side
 from bot.core.text import fold
 
@@ -67,12 +67,12 @@ class ExtractiveComposer:
         names = ctx.verdict.names if ctx.verdict else []
         reason = ""
         if ctx.reason_code and ctx.reason_code != "article_missing":
-            reason = t(ctx.lang, f"reason.{ctx.reason_code}", names=quoted(names, ctx.lang))
+            reason = t(ctx.lang, f"reason.{ctx.reason_code}", names=quote_list(names, ctx.lang))
         if ctx.reason_code == "article_missing":
             reason = t(ctx.lang, "reason.article_missing", titles="; ".join(f"{i}. {a.title}" for i, a in enumerate(self.articles.values(), 1)))
         elif ctx.reason_code != "out_of_scope":
             titles = sorted({a.title for a in self.articles.values()})
-            reason = " ".join(t for t in (reason, t(ctx.lang, "reason.covered_topics", titles=quoted(titles, ctx.lang))) if t)
+            reason = " ".join(part for part in (reason, t(ctx.lang, "reason.covered_topics", titles=quote_list(titles, ctx.lang))) if part)
         md = self._with_language_note(ctx, no_answer_text(ctx.lang, ctx.question, reason))
         return Answer(ctx.question, "no_answer", ctx.lang, md, [], [], grounded=True, mode="extractive", notice=reason,
                       reason_code=ctx.reason_code or "not_covered", question_lang=ctx.question_lang)
@@ -187,8 +187,8 @@ class ExtractiveComposer:
         premise = None
         if verdict.status == "contradicted":
             premise = "contradicted"
-            notes.append(t(ctx.lang, f"reason.{verdict.reason}", names=quoted(verdict.names, ctx.lang),
-                              values=quoted(verdict.quantities, ctx.lang)))
+            notes.append(t(ctx.lang, f"reason.{verdict.reason}", names=quote_list(verdict.names, ctx.lang),
+                              values=quote_list(verdict.quantities, ctx.lang)))
         found = [amounts(s.text) for s in chosen]
         if len({s.article_id for s in chosen}) > 1 and len({frozenset(a) for a in found if a}) > 1:
             notes.append(diverge_notice(ctx.lang))

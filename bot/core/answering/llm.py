@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FailureReason = Literal["timeout", "error", "malformed", "ungrounded"]
+FailureReason = Literal["timeout", "error", "rate_limited", "malformed", "ungrounded"]
 KINDS = ("debate", "factual", "no_answer")
 
 SYSTEM_PROMPT_FILE = "answer_system.md"
@@ -107,9 +107,12 @@ def build_chat_model(llm_settings: LLMSettings) -> BaseChatModel:
     timeout = float(llm_settings.timeout_s)
     kwargs: dict[str, Any] = {"temperature": llm_settings.temperature}
     if provider == "ollama":
-        kwargs["client_kwargs"] = {"timeout": timeout}  # ChatOllama has no `timeout` field
+        kwargs["client_kwargs"] = {"timeout": timeout}  # ChatOllama has no `timeout` or `max_retries` field
     else:
         kwargs["timeout"] = timeout
+        kwargs["max_retries"] = llm_settings.max_retries
+    if llm_settings.base_url:
+        kwargs["base_url"] = llm_settings.base_url
     try:
         from langchain.chat_models import init_chat_model
 
@@ -294,11 +297,21 @@ def _call_with_timeout(fn: Callable[[], tuple[str, Any]], timeout_s: float) -> t
         else:  # the call itself raised TimeoutError
             failure = _failure("timeout", _describe(future.exception()))
     except Exception as exc:  # noqa: BLE001 - any provider error becomes a clean failure
-        reason: FailureReason = "timeout" if "timeout" in type(exc).__name__.lower() else "error"
-        failure = _failure(reason, _describe(exc))
+        failure = _failure(_error_reason(exc), _describe(exc))
     # Raised outside the except blocks: no __context__ chaining to the original
     # exception, whose message or traceback may hold secrets.
     raise failure
+
+
+def _error_reason(exc: BaseException) -> FailureReason:
+    """timeout / rate_limited (HTTP 429, e.g. openai.RateLimitError) / malformed / error, from any provider SDK."""
+    name = type(exc).__name__.lower()
+    if "timeout" in name:
+        return "timeout"
+    if isinstance(exc, (ValidationError, json.JSONDecodeError)):  # an SDK parsing the reply against the schema
+        return "malformed"
+    status = getattr(exc, "status_code", None) or getattr(getattr(exc, "response", None), "status_code", None)
+    return "rate_limited" if status == 429 or "ratelimit" in name else "error"
 
 
 # --------------------------------------------------------------------------- parsing

@@ -22,20 +22,25 @@ _MENTIONS = re.compile(r"@(?:everyone|here)\b|<@[!&]?\d+>|<#\d+>")
 class AnswerEngine:
     """Per-knowledge-base state: debate index, stance model, sentence cache, optional chat model."""
 
-    def __init__(self, kb, settings, chat_model=None):
+    def __init__(self, kb, settings, chat_model=None, breaker=None):
         from bot.core.answering.debate_match import DebateIndex
         from bot.core.answering.question_kind import QuestionKindModel
         from bot.core.answering.sentences import SentenceScorer
         from bot.core.answering.stance import StanceModel
 
         self.kb, self.settings = kb, settings
+        # one snapshot of the corpus: a re-sync installs a new retriever and a new engine, never a mix
+        self.retriever = kb.retriever
+        self.refs = kb.refs_for(self.retriever)
+        articles = dict(self.retriever.articles)
         self.debate_index = DebateIndex(kb.debates, kb.vectors)
         sc = settings.scoring
         self.scorer = SentenceScorer(kb.vectors, sc.passage_prior, sc.passage_prior_ranks)
         self.stance = StanceModel(kb.debates, kb.vectors, sc.stance_neighbours, sc.stance_sharpness)
         self.kinds = QuestionKindModel(kb.vectors, kb.debates)
-        self.composer = ExtractiveComposer({a.id: a for a in kb.articles}, self.scorer, self.stance, sc)
+        self.composer = ExtractiveComposer(articles, self.scorer, self.stance, sc)
         self._chat_model = chat_model
+        self.breaker = breaker  # CircuitBreaker shared by every engine of the service (survives re-syncs)
         self._warm_sentences(settings.answering.precompute_sentences_max)
         kb.vectors.save()
 
@@ -43,7 +48,7 @@ class AnswerEngine:
         """Embed every sentence of a small corpus once (persisted), so answers never wait on the model."""
         from bot.core.answering.sentences import article_sentences
 
-        sentences = [s for a in self.kb.articles for s in article_sentences(a)]
+        sentences = [s for a in self.composer.articles.values() for s in article_sentences(a)]
         if len(sentences) <= limit:
             self.scorer.vectors(sentences)
 
@@ -82,7 +87,7 @@ class AnswerEngine:
     def answer(self, question: str, lang: Lang | None, history: Sequence[str]) -> Answer:
         question = strip_invisible(question)
         question = _MENTIONS.sub(" ", question).strip() or question  # "@everyone" is not a topic word
-        retriever = self.kb.retriever
+        retriever = self.retriever
         detected = detect(question, self.settings.language, is_name=retriever.is_name)
         lang = lang or detected.reply
         query = question
@@ -90,7 +95,7 @@ class AnswerEngine:
             query = " ".join([*history[-2:], question])
         k = self.settings.answering.passages
         qvec = self.kb.embedder.embed_query(query)
-        ref = self.kb.article_refs.resolve(question, self.kb.embedder.embed_query(question), detected.code)
+        ref = self.refs.resolve(question, self.kb.embedder.embed_query(question), detected.code)
         if ref is not None and ref.missing:
             return self._article_missing(question, lang, qvec, detected.code)
         ref_id = ref.article_id if ref else None
@@ -111,7 +116,7 @@ class AnswerEngine:
         return self.composer.compose(ctx)
 
     def _compose(self, ctx: Context, evidence: dict, query: str, k: int) -> Answer:
-        retriever = self.kb.retriever
+        retriever = self.retriever
         if ctx.kind == "factual":
             self._check_premise(ctx, evidence)
         if ctx.kind == "debate" and ctx.debate is None:
@@ -132,7 +137,7 @@ class AnswerEngine:
         ctx.verdict = premise.check([s.text for s in ctx.sentences], ctx.sims, names, ctx.question,
                                     cover_min=rs.sentence_cover_min, premise_min=rs.premise_min,
                                     contexts=[by_rank.get(s.passage_rank, s.text) for s in ctx.sentences],
-                                    is_name=self.kb.retriever.is_name)
+                                    is_name=self.retriever.is_name)
         if ctx.verdict.status == "not_covered":
             ctx.kind = "no_answer"
             ctx.reason_code = "not_mentioned" if ctx.verdict.names else "not_covered"
@@ -142,18 +147,32 @@ class AnswerEngine:
         from bot.core.answering.llm_convert import draft_to_answer
         from bot.settings import ConfigError
 
+        try:
+            model = self.chat_model()
+        except ConfigError:
+            return _fallback(extractive, "config")
+        if self.breaker is not None and not self.breaker.allow():
+            log.info("LLM circuit open: extractive answer without calling the provider")
+            return _fallback(extractive, "circuit_open")
         passages = (ctx.passages + ctx.extra_passages)[: self.settings.llm.max_passages]
         try:
-            draft = draft_with_llm(self.chat_model(), question=ctx.question, lang=ctx.lang, passages=passages,
+            draft = draft_with_llm(model, question=ctx.question, lang=ctx.lang, passages=passages,
                                    debate=ctx.debate, timeout_s=self.settings.llm.timeout_s,
                                    prompts_dir=self.kb.root / "prompts")
-            return draft_to_answer(draft, ctx, passages, self.composer.articles)
-        except (LLMFailure, ConfigError) as exc:
-            reason = getattr(exc, "reason", "config")
-            log.warning("LLM composer failed (%s); using the extractive answer", reason)
-            extractive.mode = "fallback"
-            extractive.notice = f"llm:{reason}"
-            return extractive
+        except LLMFailure as exc:
+            if self.breaker is not None:
+                # an ungrounded draft is a model that answers, not a provider that fails
+                (self.breaker.record_success if exc.reason == "ungrounded" else self.breaker.record_failure)()
+            return _fallback(extractive, exc.reason)
+        if self.breaker is not None:
+            self.breaker.record_success()
+        return draft_to_answer(draft, ctx, passages, self.composer.articles)
+
+
+def _fallback(extractive: Answer, reason: str) -> Answer:
+    log.warning("LLM composer not used (%s); using the extractive answer", reason)
+    extractive.mode, extractive.fallback_reason = "fallback", reason
+    return extractive
 
 
 _engines_lock = threading.Lock()
@@ -166,7 +185,7 @@ def engine_for(service) -> AnswerEngine:
     with _engines_lock:
         eng = getattr(service, "_answer_engine", None)
         if eng is None or getattr(service, "_answer_engine_key", None) != key:
-            eng = AnswerEngine(kb, service.settings, chat_model=service._chat_model)
+            eng = AnswerEngine(kb, service.settings, chat_model=service._chat_model, breaker=service.llm_breaker)
             service._answer_engine, service._answer_engine_key = eng, key
         return eng
 

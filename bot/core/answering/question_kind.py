@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from bot.core.embedding_classifier import EmbeddingClassifier
+
 EXAMPLES = Path(__file__).with_name("question_kinds.yaml")
 
 
@@ -23,18 +25,10 @@ def load_examples(path: Path = EXAMPLES) -> list[tuple[str, str]]:
 class QuestionKindModel:
     def __init__(self, vectors, debates, examples: list[tuple[str, str]] | None = None):
         """`vectors`: a PersistentCache (its `embed_queries` gives query-side vectors)."""
-        from sklearn.linear_model import LogisticRegression
-
         pairs = list(examples if examples is not None else load_examples())
         for d in debates:
             pairs += [(p, "debate") for p in (d.question, d.question_en, *d.aliases) if p]
-        labels = np.array([k == "debate" for _, k in pairs])
-        self._model = None
-        if labels.any() and not labels.all():
-            x = vectors.embed_queries([q for q, _ in pairs])
-            self._model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000).fit(x, labels)
+        self._model = EmbeddingClassifier(vectors, [q for q, _ in pairs], [k == "debate" for _, k in pairs])
 
     def debate_probability(self, qvec: np.ndarray) -> float:
-        if self._model is None:
-            return 0.0
-        return float(self._model.predict_proba(qvec[None, :])[0, 1])
+        return self._model.probability(qvec)

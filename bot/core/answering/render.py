@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.messages import t
 from bot.core.models import Citation, Lang, Side
+from bot.core.quotes import quoted
 
 
 def stance_label(stance: str, lang: Lang) -> str:
@@ -24,7 +25,7 @@ def diverge_notice(lang: Lang) -> str:
 
 
 def no_answer_text(lang: Lang, question: str, reason: str = "") -> str:
-    return " ".join(t for t in (t(lang, "answer.none"), reason, t(lang, "answer.none_hint")) if t)
+    return " ".join(part for part in (t(lang, "answer.none"), reason, t(lang, "answer.none_hint")) if part)
 
 
 def cite_marks(ids: list[int]) -> str:
@@ -43,6 +44,6 @@ def render_markdown(intro: str, sides: list[Side], citations: list[Citation], la
     if citations:
         lines = [t(lang, "answer.sources")]
         for c in citations:
-            lines.append(f"[{c.id}] « {c.quote} » — {c.title} ({c.source})")
+            lines.append(f"[{c.id}] {quoted(c.quote, lang)} — {c.title} ({c.source})")
         parts.append("\n".join(lines))
     return "\n\n".join(p for p in parts if p)

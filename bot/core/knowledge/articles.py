@@ -103,6 +103,8 @@ def parse_article(path: Path, raw: bytes, source: str) -> Article:
         raise ArticleError(f"not UTF-8 (invalid byte at offset {exc.start}); re-save the file as UTF-8") from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    if not any(ch.isalnum() for ch in text):  # NUL bytes, control characters, punctuation only
+        raise ArticleError("empty file (no readable text)")
     meta, body = _split_front_matter(text)
     meta = meta or {}
     unknown = set(meta) - FRONT_MATTER_KEYS

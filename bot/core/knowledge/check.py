@@ -41,8 +41,10 @@ def check_knowledge(folder: Path, root: Path) -> CheckReport:
 
 
 def _maintainer_checks(report: CheckReport, articles, debates, facts, debates_path: str) -> None:
+    from bot.core.knowledge.fact_lint import unsupported_facts
     from bot.core.knowledge.lint import poll_limit_problems, unused_articles
 
     report.problems += poll_limit_problems(debates, debates_path)
+    report.problems += unsupported_facts(facts, {a.id: a for a in articles}, debates_path.replace("debates.yaml", "facts.yaml"))
     report.warnings += unused_articles(articles, debates, facts)
 

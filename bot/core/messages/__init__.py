@@ -22,11 +22,16 @@ def t(lang: str, key: str, **fmt: object) -> str:
 
 def input_error_text(lang: str, error: Exception) -> str:
     """What to tell the user about an InputError, from its code and params."""
-    code = getattr(error, "code", "")
-    key = f"input.{code}"
-    return t(lang, key, **getattr(error, "params", {})) if key in TEXTS else str(error)
+    key = f"input.{getattr(error, 'code', '')}"
+    return t(lang, key, **getattr(error, "params", {})) if key in TEXTS else t(lang, "input.invalid")
 
 
-def quoted(items: list[str], lang: str) -> str:
+def fallback_text(reason: str, lang: str) -> str:
+    """One line saying that the answer is made of direct quotes because the LLM draft was not used."""
+    why = f"fallback.{reason}" if f"fallback.{reason}" in TEXTS else "fallback.error"
+    return t(lang, "answer.fallback", why=t(lang, why))
+
+
+def quote_list(items: list[str], lang: str) -> str:
     """Up to three items in the language's quotation marks, comma-separated."""
     return ", ".join((f"« {i} »" if normalize_lang(lang) == "fr" else f"“{i}”") for i in items[:3])

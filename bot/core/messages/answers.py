@@ -17,6 +17,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No article in the knowledge base matches that article. Here are the articles (numbered as in /sources): {titles}."),
     "reason.covered_topics": ("Les articles de la base portent sur : {titles}.", "The articles in the knowledge base are about: {titles}."),
     "reason.other_language": ("Réponse en français (question détectée en « {iso} »).", "Answering in English (question detected as “{iso}”)."),
+    # an extractive answer given instead of an LLM draft (Answer.fallback_reason: "fallback.<reason>")
+    "answer.fallback": ("ℹ️ Réponse de secours, faite de citations directes : {why}.", "ℹ️ Fallback answer made of direct quotes: {why}."),
+    "fallback.timeout": ("le modèle de langage n'a pas répondu à temps", "the language model did not answer in time"),
+    "fallback.rate_limited": ("le modèle de langage est saturé (trop de requêtes)", "the language model is overloaded (too many requests)"),
+    "fallback.error": ("le modèle de langage est indisponible", "the language model is unavailable"),
+    "fallback.circuit_open": ("le modèle de langage est indisponible pour le moment", "the language model is unavailable for now"),
+    "fallback.config": ("le modèle de langage est mal configuré", "the language model is misconfigured"),
+    "fallback.malformed": ("le modèle de langage a donné une réponse illisible", "the language model gave an unreadable reply"),
+    "fallback.ungrounded": ("le modèle de langage n'a pas appuyé sa réponse sur les sources",
+                            "the language model did not base its reply on the sources"),
     # frame of an answer
     "answer.debate_intro": ("**Question débattue.** Les sources présentent plusieurs points de vue ; Contrepoint n'en prend aucun et vous laisse juger.",
                             "**This question is debated.** The sources present several points of view; Contrepoint takes no side and lets you judge."),

@@ -9,4 +9,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Texte trop long ({length} caractères, {limit} au plus) : il faut le raccourcir.",
         "Text too long ({length} characters, {limit} at most): please shorten it.",
     ),
+    "input.invalid": (
+        "Ce texte n'a pas pu être lu : il faut reformuler la question.",
+        "That text could not be read: please rephrase the question.",
+    ),
 }

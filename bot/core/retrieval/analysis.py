@@ -6,20 +6,17 @@ import re
 from functools import lru_cache
 
 import snowballstemmer
+from stop_words import get_stop_words
 
 from bot.core.text import fold
 
 _TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+", re.UNICODE)
 
-STOPWORDS = frozenset(fold(w) for w in """
-a à au aux avec ce ces cet cette dans de des du elle elles en et eux il ils je la le les leur leurs lui ma mais me meme
-mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre
-vous c d j l m n s t y été etre être avoir ai as avons avez ont est sont était sera fait faire plus moins tres très
-cela ceci ça ca celle celui ceux dont où ou si quel quelle quels quelles comme aussi alors donc ainsi tout tous toute
-toutes autre autres peut peuvent pourrait entre depuis sans sous chez vers selon
-the of and to in is are was were be been for on with as by at it its this that these those from or an a what which who
-how why when does did do has have had will would could should can about into than then there their they them his her
-""".split())
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Function words of French and English (the `stop-words` package), accent-folded, plus elided
+    letters (l', d', qu'…): neither BM25 terms nor names. Read on first use, not at import."""
+    return frozenset(fold(w) for lang in ("french", "english") for w in get_stop_words(lang)) | frozenset("cdjlmnsty")
 
 _stemmer = snowballstemmer.stemmer("french")
 
@@ -36,7 +33,7 @@ def raw_words(text: str) -> list[str]:
 @lru_cache(maxsize=200_000)
 def _word_term(w: str) -> str | None:
     f = fold(w)
-    if f in STOPWORDS or (len(f) < 2 and not f.isdigit()):
+    if f in stopwords() or (len(f) < 2 and not f.isdigit()):
         return None
     return stem(w)
 
@@ -44,7 +41,7 @@ def _word_term(w: str) -> str | None:
 @lru_cache(maxsize=200_000)
 def _word_grams(w: str) -> tuple[str, ...]:
     f = fold(w)
-    if f in STOPWORDS or len(f) < 3:
+    if f in stopwords() or len(f) < 3:
         return ()
     padded = f"<{f}>"
     return tuple(padded[i:i + 3] for i in range(len(padded) - 2))

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from bot.core.embedding_classifier import EmbeddingClassifier
 from bot.core.text import fold
 
 # "3e", "3ème", "3rd", "#3", "n°3": ordinals once text2num has turned spelled-out ones into digits.
@@ -71,24 +72,16 @@ class ArticleRefResolver:
     def __init__(self, articles, vectors, examples: list[tuple[str, bool]], settings, mentions):
         """`articles` in /sources order; `vectors`: a PersistentCache; `mentions(word)`: whether some
         article contains the word; `settings`: the `retrieval` settings (ref_probability, ref_min)."""
-        from sklearn.linear_model import LogisticRegression
-
         self.articles = list(articles)
         self.s = settings
         self._mentions = mentions
         self._vectors = vectors
         self._cards = vectors.embed_queries([article_card(a) for a in self.articles]) if self.articles else None
         self._outlets = {fold(a.outlet): i for i, a in enumerate(self.articles) if a.outlet}
-        labels = np.array([refers for _, refers in examples], dtype=bool)
-        self._model = None
-        if labels.any() and not labels.all():
-            x = vectors.embed_queries([q for q, _ in examples])
-            self._model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000).fit(x, labels)
+        self._model = EmbeddingClassifier(vectors, [q for q, _ in examples], [refers for _, refers in examples])
 
     def probability(self, qvec: np.ndarray) -> float:
-        if self._model is None:
-            return 0.0
-        return float(self._model.predict_proba(qvec[None, :])[0, 1])
+        return self._model.probability(qvec)
 
     def resolve(self, question: str, qvec: np.ndarray, lang: str = "fr") -> ArticleRef | None:
         if not self.articles:
@@ -118,7 +111,7 @@ class ArticleRefResolver:
         if len(clauses) < 2:
             return question, qvec
         vecs = self._vectors.embed_queries(clauses)
-        probs = self._model.predict_proba(vecs)[:, 1]
+        probs = self._model.probabilities(vecs)
         i = int(np.argmax(probs))
         return clauses[i], vecs[i]
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import Literal
 
+import numpy as np
+
 from bot.core.models import Article, Chunk, Passage
-from bot.core.retrieval.analysis import STOPWORDS, ngram_terms, raw_words, trigram_set, word_terms
+from bot.core.retrieval.analysis import ngram_terms, raw_words, stopwords, trigram_set, word_terms
 from bot.core.retrieval.lexical import BM25Index
 from bot.core.text import fold
 
+log = logging.getLogger(__name__)
 Mode = Literal["hybrid", "bm25", "dense"]
 # A capitalised word that does not open a sentence: a name ("Amazon", "Elon Musk", "OpenAI").
 _NAME = re.compile(r"(?<![.?!]\s)(?<=[\s'’])[A-ZÀ-Ý][\w-]{2,}")
@@ -24,16 +29,21 @@ def _corpus_names(texts) -> frozenset[str]:
         for m in re.finditer(r"[^\W\d_][\w-]+", text):
             w = m.group(0)
             (capitalised if w[0].isupper() else lowercase).add(fold(w))
-    return frozenset(capitalised - lowercase - STOPWORDS)
+    return frozenset(capitalised - lowercase - stopwords())
 
 
 class HybridRetriever:
-    def __init__(self, chunks: list[Chunk], articles: dict[str, Article], store, embedder, settings):
+    def __init__(self, chunks: list[Chunk], articles: dict[str, Article], store, embedder, settings,
+                 on_store_failure: Callable[[Exception], None] | None = None, doc_embedder=None):
+        """`on_store_failure`: told when a dense query fails (the search goes on without the store).
+        `doc_embedder`: passage vectors (the ingest's vector cache) for searching while the store is unusable."""
         self.chunks = chunks
         self.articles = articles
         self.store = store
         self.embedder = embedder
         self.s = settings
+        self.on_store_failure = on_store_failure
+        self.doc_embedder = doc_embedder or embedder
         self._pos = {c.id: i for i, c in enumerate(chunks)}
         self._by_article: dict[str, list[int]] = defaultdict(list)
         for i, c in enumerate(chunks):
@@ -48,7 +58,7 @@ class HybridRetriever:
         for t in texts:
             for w in raw_words(t):
                 f = fold(w)
-                if len(f) >= 4 and f not in STOPWORDS and f not in self._surface:
+                if len(f) >= 4 and f not in stopwords() and f not in self._surface:
                     self._surface[f] = w
                     for g in trigram_set(f):
                         self._gram_index[g].add(f)
@@ -62,7 +72,7 @@ class HybridRetriever:
         out = []
         for w in raw_words(query):
             f = fold(w)
-            if len(f) < 4 or f in STOPWORDS or f in self._surface:
+            if len(f) < 4 or f in stopwords() or f in self._surface:
                 continue
             grams = trigram_set(f)
             counts = Counter(c for g in grams for c in self._gram_index.get(g, ()))
@@ -91,11 +101,33 @@ class HybridRetriever:
             lists["ngram"] = [i for i, _ in self.ngrams.top(self._lexical_terms(self.ngrams, query, []), n)]
         if mode in ("hybrid", "dense") and (mode == "dense" or self.s.weights.dense > 0):
             vec = self.embedder.embed_query(query)
-            hits = [h for h in self.store.query(vec, n) if h.chunk_id in self._pos]
-            lists["dense"] = [self._pos[h.chunk_id] for h in hits]
+            hits = self._dense(query, vec, n, lists)
+            lists["dense"] = [i for i, _ in hits]
             if dense_sims is not None:
-                dense_sims.update((self._pos[h.chunk_id], h.similarity) for h in hits)
+                dense_sims.update(hits)
         return lists
+
+    def _dense(self, query: str, vec: np.ndarray, n: int, lexical: dict[str, list[int]]) -> list[tuple[int, float]]:
+        """(chunk index, similarity) from Chroma; while the store is unusable, the lexical candidates
+        re-scored in memory with the same embeddings, so ranking and coverage evidence still hold."""
+        if getattr(self.store, "available", True):
+            try:
+                return [(self._pos[h.chunk_id], h.similarity) for h in self.store.query(vec, n) if h.chunk_id in self._pos]
+            except Exception as exc:  # noqa: BLE001 - a broken store must not break search
+                if self.on_store_failure is None:
+                    log.warning("dense search failed (%s); lexical candidates only", type(exc).__name__)
+                else:  # reports it and repairs the store
+                    self.on_store_failure(exc)
+        candidates = list(dict.fromkeys(i for ranking in lexical.values() for i in ranking))
+        if not candidates:
+            candidates = [i for i, _ in self.words.top(self.words.query_terms(query), n)]
+        if not candidates:
+            return []
+        docs = np.asarray(self.doc_embedder.embed_documents([self.chunks[i].text for i in candidates]), dtype=np.float32)
+        q = np.asarray(vec, dtype=np.float32)
+        sims = docs @ q / np.maximum(np.linalg.norm(docs, axis=1) * np.linalg.norm(q), 1e-12)
+        order = np.argsort(-sims, kind="stable")[:n]
+        return [(candidates[j], float(sims[j])) for j in order]
 
     def search(self, query: str, k: int | None = None, mode: Mode = "hybrid", article_id: str | None = None) -> list[Passage]:
         return self.search_with_evidence(query, k, mode, article_id)[0]

@@ -22,10 +22,21 @@ from bot.core.models import Article, Chunk
 
 log = logging.getLogger(__name__)
 MANIFEST_VERSION = 1
+HEARTBEAT_TIMEOUT_S = 3.0  # a server that does not answer its heartbeat by then is reported unreachable
 
 
 class StoreError(RuntimeError):
     """The vector store cannot be used; the message says what to do."""
+
+
+def is_store_failure(exc: BaseException) -> bool:
+    """An error of the store itself (Chroma, its SQLite files, the HTTP connection to a server)."""
+    import sqlite3
+
+    import httpx
+    from chromadb.errors import ChromaError
+
+    return isinstance(exc, (StoreError, ChromaError, sqlite3.Error, httpx.HTTPError))
 
 
 @dataclass
@@ -48,6 +59,12 @@ def _write_json_atomic(path: Path, data: dict) -> None:
         raise
 
 
+def _move_aside(path: Path) -> Path:
+    aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+    shutil.move(str(path), str(aside))
+    return aside
+
+
 def _forget_cached_system(path: Path) -> None:
     """Chroma caches one System per path in-process; drop it so a fresh store can be opened there."""
     try:
@@ -56,6 +73,16 @@ def _forget_cached_system(path: Path) -> None:
         SharedSystemClient._identifier_to_system.pop(str(path), None)
     except Exception:  # noqa: BLE001 - private API; a new process does not need this
         pass
+
+
+def _set_http_timeout(client, seconds: float) -> None:
+    """chromadb's HttpClient waits forever on a server that stopped answering; give its httpx session a timeout."""
+    try:
+        import httpx
+
+        client._server._session.timeout = httpx.Timeout(seconds)
+    except Exception:  # noqa: BLE001 - private API; without it only a hung server can stall a call
+        log.debug("cannot set a timeout on the Chroma HTTP client")
 
 
 class ChromaStore:
@@ -68,34 +95,58 @@ class ChromaStore:
         self.data_dir = Path(store_settings.data_dir)
         self.manifest_path = self.data_dir / f"manifest-{self.collection_name}.json"
         self.snapshot_dir = self.data_dir / "snapshots"
+        self.local_path = self.data_dir / "chroma"
+        self.where = f"{store_settings.chroma_host}:{store_settings.chroma_port}" if store_settings.chroma_host else str(self.local_path)
+        self.available = True  # False while the store is being rebuilt or reconnected: search is lexical-only
         self._client = None
         self._collection = None
 
     # -- connection --------------------------------------------------------------
+    def unreachable(self, exc: BaseException) -> StoreError:
+        """One line naming the server (host:port) or the local folder, and what to do."""
+        if isinstance(exc, StoreError):
+            return exc
+        if self.s.chroma_host:
+            return StoreError(
+                f"Cannot reach the Chroma server at {self.where} ({type(exc).__name__}). "
+                "Start it (`chroma run --path … --port …`) or remove store.chroma_host to use the local store.")
+        return StoreError(f"The Chroma store in {self.where} is unusable ({type(exc).__name__}); it is rebuilt from the knowledge folder.")
+
+    def _heartbeat(self) -> None:
+        """Fail fast (within HEARTBEAT_TIMEOUT_S) before chromadb, whose HTTP client has no timeout."""
+        import urllib.request
+
+        scheme = "https" if self.s.chroma_ssl else "http"
+        try:
+            urllib.request.urlopen(f"{scheme}://{self.where}/api/v2/heartbeat", timeout=min(HEARTBEAT_TIMEOUT_S, self.s.chroma_timeout_s)).read()
+        except Exception as exc:  # noqa: BLE001 - refused, timed out, DNS, TLS: all mean unreachable
+            raise self.unreachable(exc) from None
+
     def _connect(self):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         if self.s.chroma_host:
+            self._heartbeat()
             try:
-                return chromadb.HttpClient(host=self.s.chroma_host, port=self.s.chroma_port, ssl=self.s.chroma_ssl, settings=chroma_settings)
+                client = chromadb.HttpClient(host=self.s.chroma_host, port=self.s.chroma_port, ssl=self.s.chroma_ssl, settings=chroma_settings)
             except Exception as exc:
-                raise StoreError(
-                    f"Cannot reach the Chroma server at {self.s.chroma_host}:{self.s.chroma_port} ({type(exc).__name__}). "
-                    "Start it (`chroma run --path …`) or remove store.chroma_host to use the local store."
-                ) from None
-        path = self.data_dir / "chroma"
+                raise self.unreachable(exc) from None
+            _set_http_timeout(client, self.s.chroma_timeout_s)
+            return client
+        path = self.local_path
+        if not (path / "chroma.sqlite3").exists():
+            _forget_cached_system(path)  # a System cached in this process for a deleted store is stale
         path.mkdir(parents=True, exist_ok=True)
         try:
             client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
             client.list_collections()
             return client
         except Exception as exc:  # corrupted sqlite / segment files
-            aside = path.with_name(f"chroma.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-            log.warning("Chroma store at %s is unreadable (%s); moved it to %s and rebuilding from knowledge/", path, type(exc).__name__, aside)
             _forget_cached_system(path)
-            shutil.move(str(path), str(aside))
+            aside = _move_aside(path)
+            log.warning("Chroma store at %s is unreadable (%s); moved it to %s and rebuilding from knowledge/", path, type(exc).__name__, aside)
             self.manifest_path.unlink(missing_ok=True)
             path.mkdir(parents=True)
             try:
@@ -115,6 +166,27 @@ class ChromaStore:
                 configuration={"hnsw": {"space": "cosine"}},
             )
         return self._collection
+
+    def check(self) -> None:
+        """Raise when the store cannot serve: its local folder was deleted, or a call fails."""
+        self._raise_if_deleted()
+        self.collection.count()
+
+    def _raise_if_deleted(self) -> None:
+        if not self.s.chroma_host and self._client is not None and not (self.local_path / "chroma.sqlite3").exists():
+            raise StoreError(f"The Chroma store in {self.where} was deleted; it is rebuilt from the knowledge folder.")
+
+    def reset(self) -> None:
+        """Forget the connection after a failure. A local store that is gone or unreadable is moved aside and
+        started afresh (the next sync re-embeds every article, from the vector cache); a server is reconnected."""
+        self._client, self._collection = None, None
+        if self.s.chroma_host:
+            return
+        _forget_cached_system(self.local_path)
+        if self.local_path.exists():
+            aside = _move_aside(self.local_path)
+            log.warning("moved the unusable Chroma store %s to %s", self.local_path, aside)
+        self.manifest_path.unlink(missing_ok=True)
 
     def drop(self) -> None:
         try:
@@ -208,6 +280,7 @@ class ChromaStore:
         self.collection.delete(where={"article_id": article_id})
 
     def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[DenseHit]:
+        self._raise_if_deleted()
         count = self.collection.count()
         if count == 0:
             return []

@@ -89,8 +89,10 @@ def authored_text(answer: Answer) -> str:
         for p in s.points:
             if p.text.startswith(EXCERPT_PREFIX[answer.lang]):
                 md = md.replace(p.text, " ")
+    from bot.core.quotes import nest
+
     for c in answer.citations:
-        md = md.replace(c.quote, " ")
+        md = md.replace(c.quote, " ").replace(nest(c.quote, answer.lang), " ")  # rendered with nested marks
     return md
 
 

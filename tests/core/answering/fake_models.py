@@ -1,8 +1,10 @@
-"""LangChain fake chat models shared by the LLM composer tests (no network, ever)."""
+"""LangChain fake chat models shared by the LLM composer tests (no network, ever), and the service using one."""
 
 from __future__ import annotations
 
+import copy
 import json
+from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -10,6 +12,10 @@ from langchain_core.messages import AIMessage, BaseMessage
 from pydantic import Field
 
 from bot.core.answering.llm_schema import ContrepointAnswer
+from bot.core.answering.pipeline import engine_for
+from bot.core.service import Contrepoint
+
+REPO = Path(__file__).resolve().parents[3]
 
 
 class RecordingModel(GenericFakeChatModel):
@@ -57,3 +63,19 @@ def text_model(payload: Any) -> RecordingModel:
 def tool_model(payload: dict) -> ToolCallingModel:
     call = {"name": ContrepointAnswer.__name__, "args": payload, "id": "call_1", "type": "tool_call"}
     return ToolCallingModel(messages=iter([AIMessage(content="", tool_calls=[call])]))
+
+
+def llm_service(shared_service, chat_model, answering: dict | None = None, **llm) -> Contrepoint:
+    base = shared_service.settings
+    settings = base.model_copy(update={"llm": base.llm.model_copy(update=llm),
+                                       "answering": base.answering.model_copy(update=answering or {})})
+    svc = Contrepoint(settings, root=REPO, chat_model=chat_model)
+    svc._kb = shared_service.kb  # same synced knowledge base: no second store, no re-embedding
+    # Reuse the session engine's embedded debate index, stance model and sentence cache (slow to build);
+    # only the settings and the chat model differ.
+    engine = copy.copy(engine_for(shared_service))
+    engine.settings, engine._chat_model = settings, chat_model
+    engine.breaker = svc.llm_breaker  # each test its own circuit breaker
+    svc._answer_engine, svc._answer_engine_key = engine, shared_service.kb.generation
+    assert engine_for(svc) is engine
+    return svc

@@ -5,45 +5,24 @@ Each test builds its own Contrepoint with its own chat model and LLM settings, o
 
 from __future__ import annotations
 
-import copy
 import html
 import json
 import logging
 import re
 import threading
-from pathlib import Path
 from typing import Any
 
 import pytest
 from answer_checks import ask_once, assert_well_formed
-from fake_models import BlockingModel, FailingModel, RecordingModel, text_model, tool_model
+from fake_models import BlockingModel, FailingModel, RecordingModel, llm_service, text_model, tool_model
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import AIMessage
 
-from bot.core.answering.pipeline import engine_for
-from bot.core.service import Contrepoint
-
-REPO = Path(__file__).resolve().parents[3]
 DEBATE_Q = "Que pensez-vous du projet d'Anthropic visant à automatiser des pans de l'économie avec l'IA ?"
 DEBATE_Q_EN = "What do you think of Anthropic's plan to automate parts of the economy with AI?"
 FACT_Q = "Combien Google a-t-il investi dans Anthropic ?"
 PASSAGE_BLOCK = re.compile(r'<passage id="(\d+)" article="([^"]+)" title="[^"]*">\n(.*?)\n</passage>', re.S)
 FAKE_KEY = "sk-test-abcdefghijklmnopqrstuvwxyz012345"
-
-
-def llm_service(shared_service, chat_model, answering: dict | None = None, **llm) -> Contrepoint:
-    base = shared_service.settings
-    settings = base.model_copy(update={"llm": base.llm.model_copy(update=llm),
-                                       "answering": base.answering.model_copy(update=answering or {})})
-    svc = Contrepoint(settings, root=REPO, chat_model=chat_model)
-    svc._kb = shared_service.kb  # same synced knowledge base: no second store, no re-embedding
-    # Reuse the session engine's embedded debate index, stance model and sentence cache (slow to build);
-    # only the settings and the chat model differ.
-    engine = copy.copy(engine_for(shared_service))
-    engine.settings, engine._chat_model = settings, chat_model
-    svc._answer_engine, svc._answer_engine_key = engine, shared_service.kb.generation
-    assert engine_for(svc) is engine
-    return svc
 
 
 def given_passages(model: RecordingModel) -> list[tuple[str, str]]:
@@ -176,7 +155,7 @@ def test_no_grounded_point_falls_back_to_the_extractive_answer(shared_service):
     payload = {"kind": "debate", "intro": "", "sides": [side("A", ("x", [42])), side("B", ("y", []))]}
     answer = llm_service(shared_service, text_model(payload)).ask(DEBATE_Q)
     assert answer.mode == "fallback"
-    assert answer.notice == "llm:ungrounded"
+    assert answer.fallback_reason == "ungrounded"
     assert_same_as_extractive(shared_service, answer, DEBATE_Q)
 
 
@@ -193,7 +172,8 @@ def test_one_sided_llm_debate_falls_back(shared_service):
 def assert_same_as_extractive(shared_service, answer, question):
     extractive = ask_once(shared_service, question)
     assert extractive.mode == "extractive"
-    assert answer.to_json() | {"mode": "extractive"} == extractive.to_json()
+    assert answer.fallback_reason and answer.to_json()["fallback_reason"] == answer.fallback_reason
+    assert answer.to_json() | {"mode": "extractive", "fallback_reason": None} == extractive.to_json() | {"fallback_reason": None}
     assert_well_formed(shared_service, answer, extractive.lang)
 
 
@@ -210,7 +190,7 @@ def assert_same_as_extractive(shared_service, answer, question):
 def test_malformed_output_falls_back_to_the_extractive_answer(shared_service, content):
     answer = llm_service(shared_service, FakeListChatModel(responses=[content])).ask(DEBATE_Q)
     assert answer.mode == "fallback"
-    assert answer.notice == "llm:malformed"
+    assert answer.fallback_reason == "malformed"
     assert "Je pense" not in answer.answer_markdown
     assert_same_as_extractive(shared_service, answer, DEBATE_Q)
 
@@ -223,7 +203,7 @@ def test_timeout_falls_back_to_the_extractive_answer(shared_service):
     finally:
         gate.set()  # release the abandoned worker thread
     assert answer.mode == "fallback"
-    assert answer.notice == "llm:timeout"
+    assert answer.fallback_reason == "timeout"
     assert_same_as_extractive(shared_service, answer, DEBATE_Q)
 
 
@@ -231,8 +211,8 @@ def test_provider_error_falls_back_without_leaking_the_key(shared_service, caplo
     caplog.set_level(logging.DEBUG)
     model = FailingModel(messages=iter([]), error=RuntimeError(f"401 Unauthorized: Incorrect API key provided: {FAKE_KEY}"))
     answer = llm_service(shared_service, model).ask(FACT_Q)
-    assert answer.mode == "fallback" and answer.notice == "llm:error"
-    assert FAKE_KEY not in json.dumps(answer.to_json()) and FAKE_KEY not in answer.notice
+    assert answer.mode == "fallback" and answer.fallback_reason == "error"
+    assert FAKE_KEY not in json.dumps(answer.to_json()) and FAKE_KEY not in answer.answer_markdown
     assert all(FAKE_KEY not in r.getMessage() for r in caplog.records)
     assert_same_as_extractive(shared_service, answer, FACT_Q)
 
@@ -240,7 +220,7 @@ def test_provider_error_falls_back_without_leaking_the_key(shared_service, caplo
 def test_unknown_provider_without_an_injected_model_falls_back(shared_service):
     answer = llm_service(shared_service, None, model="nonsense:model-x").ask(DEBATE_Q)
     assert answer.mode == "fallback"
-    assert answer.notice == "llm:config"
+    assert answer.fallback_reason == "config"
     assert_same_as_extractive(shared_service, answer, DEBATE_Q)
 
 
