@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import VECTOR_CACHE
+from conftest import VECTOR_CACHE, make_settings  # at import time: tests/exts has a conftest too
 
 from bot.cli import cli
 from bot.core.knowledge.check import check_knowledge
@@ -33,8 +33,6 @@ def write_article(folder, art_id: str, title: str, body: str) -> None:
 
 @pytest.fixture
 def setup(knowledge_copy, tmp_path):
-    from conftest import make_settings
-
     write_article(knowledge_copy, "syndicats", "Les syndicats contre l'automatisation", UNIONS)
     write_article(knowledge_copy, "tatin", "La tarte Tatin", CAKE)
     settings = make_settings(tmp_path, tmp_path / "data", knowledge_dir=knowledge_copy)
