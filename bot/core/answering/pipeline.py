@@ -22,18 +22,21 @@ _MENTIONS = re.compile(r"@(?:everyone|here)\b|<@[!&]?\d+>|<#\d+>")
 class AnswerEngine:
     """Per-knowledge-base state: debate index, stance model, sentence cache, optional chat model."""
 
-    def __init__(self, kb, settings, chat_model=None, breaker=None):
+    def __init__(self, kb, settings, chat_model=None, breaker=None, view=None):
+        """`view`: the knowledge view this engine answers from (kb.view by default); one engine, one view."""
         from bot.core.answering.debate_match import DebateIndex
         from bot.core.answering.question_kind import QuestionKindModel
         from bot.core.answering.sentences import SentenceScorer
         from bot.core.answering.stance import StanceModel
 
         self.kb, self.settings = kb, settings
-        self.debate_index = DebateIndex(kb.debates, kb.vectors)
+        self.view = view = view or kb.view
+        debates = list(view.debates)
+        self.debate_index = DebateIndex(debates, kb.vectors)
         self.scorer = SentenceScorer(kb.vectors)
-        self.stance = StanceModel(kb.debates, kb.vectors)
-        self.kinds = QuestionKindModel(kb.vectors, kb.debates)
-        self.composer = ExtractiveComposer({a.id: a for a in kb.articles}, self.scorer, self.stance)
+        self.stance = StanceModel(debates, kb.vectors)
+        self.kinds = QuestionKindModel(kb.vectors, debates)
+        self.composer = ExtractiveComposer(dict(view.by_id), self.scorer, self.stance)
         self._chat_model = chat_model
         self.breaker = breaker  # CircuitBreaker shared by every engine of the service (survives re-syncs)
         self._warm_sentences(settings.answering.precompute_sentences_max)
@@ -43,13 +46,13 @@ class AnswerEngine:
         """Embed every sentence of a small corpus once (persisted), so answers never wait on the model."""
         from bot.core.answering.sentences import article_sentences
 
-        sentences = [s for a in self.kb.articles for s in article_sentences(a)]
+        sentences = [s for a in self.view.articles for s in article_sentences(a)]
         if len(sentences) <= limit:
             self.scorer.vectors(sentences)
 
     def fact_vectors(self):
         if getattr(self, "_fact_vecs", None) is None:
-            facts = self.kb.facts
+            facts = self.view.facts
             self._fact_vecs = self.kb.vectors.embed_documents([f"{f.text} {f.text_en} {' '.join(f.topics)}" for f in facts]) if facts else None
         return self._fact_vecs
 
@@ -58,7 +61,7 @@ class AnswerEngine:
         a claim (statement against statement), so a claim matches a side by its closest text."""
         if getattr(self, "_side_vecs", None) is None:
             out, self._arg_vecs = [], {}
-            for d in self.kb.debates:
+            for d in self.view.debates:
                 for side in d.sides:
                     texts = [side.label, side.label_en, side.summary, side.summary_en] + [a.text for a in side.arguments]
                     out.append((d, side, self.kb.vectors.embed_queries([t for t in texts if t])))
@@ -82,7 +85,7 @@ class AnswerEngine:
     def answer(self, question: str, lang: Lang | None, history: Sequence[str]) -> Answer:
         question = strip_invisible(question)
         question = _MENTIONS.sub(" ", question).strip() or question  # "@everyone" is not a topic word
-        retriever = self.kb.retriever
+        retriever = self.view.retriever
         detected = detect(question, self.settings.language, is_name=retriever.is_name)
         lang = lang or detected.reply
         query = question
@@ -116,7 +119,7 @@ class AnswerEngine:
         ctx.verdict = premise.check([s.text for s in ctx.sentences], ctx.sims, names, ctx.question,
                                     cover_min=rs.sentence_cover_min, premise_min=rs.premise_min,
                                     contexts=[by_rank.get(s.passage_rank, s.text) for s in ctx.sentences],
-                                    is_name=self.kb.retriever.is_name)
+                                    is_name=self.view.retriever.is_name)
         if ctx.verdict.status == "not_covered":
             ctx.kind = "no_answer"
             ctx.reason_code = "not_mentioned" if ctx.verdict.names else "not_covered"
@@ -160,11 +163,12 @@ _engines_lock = threading.Lock()
 def engine_for(service) -> AnswerEngine:
     kb = service.kb
     kb.ensure_synced()
-    key = kb.generation  # every sync bumps it: rebuild the engine
+    view = kb.view  # read once: the engine answers from this view only
+    key = view.generation  # every sync that changes something installs a new view: rebuild the engine
     with _engines_lock:
         eng = getattr(service, "_answer_engine", None)
         if eng is None or getattr(service, "_answer_engine_key", None) != key:
-            eng = AnswerEngine(kb, service.settings, chat_model=service._chat_model, breaker=service.llm_breaker)
+            eng = AnswerEngine(kb, service.settings, chat_model=service._chat_model, breaker=service.llm_breaker, view=view)
             service._answer_engine, service._answer_engine_key = eng, key
         return eng
 
