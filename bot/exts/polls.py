@@ -59,6 +59,9 @@ class _Refusal(Exception):
 
 # -- small helpers -------------------------------------------------------------------------
 
+CATCH_UP_INTERVAL_S = 300.0
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -588,16 +591,20 @@ class PollsCog(commands.Cog, name="Polls"):
                 log.warning("catch-up of poll %s failed: %s", rec.message_id, exc)
         return done
 
-    async def _catch_up_when_ready(self) -> None:
-        try:
-            await self.bot.wait_until_ready()
-            n = await self.catch_up_expired()
-            if n:
-                log.info("captured the results of %d poll(s) that ended while offline", n)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("poll catch-up failed")
+    async def _catch_up_when_ready(self, interval_s: float = CATCH_UP_INTERVAL_S) -> None:
+        """At start-up, then every `interval_s`: the open polls of the database (kept across restarts) whose
+        end has passed get their final counts, even when Discord's poll-result message was missed."""
+        await self.bot.wait_until_ready()
+        while True:
+            try:
+                n = await self.catch_up_expired()
+                if n:
+                    log.info("captured the results of %d poll(s) that had ended", n)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("poll catch-up failed")
+            await asyncio.sleep(interval_s)
 
 
 async def setup(bot: commands.Bot) -> None:
