@@ -17,14 +17,15 @@ def pick_fact(service, topic: str | None, *, lang: Lang | None = None) -> FactRe
 
     kb = service.kb
     kb.ensure_synced()
-    facts = kb.facts
+    eng = engine_for(service) if topic else None
+    view = eng.view if eng else kb.view  # one view: the fact and the article it quotes agree
+    facts = view.facts
     if not facts:
         return None
     lang = lang or (detect_lang(topic, service.settings.language) if topic else service.settings.language)
     if not topic:
         fact = service._rng.choice(facts)
     else:
-        eng = engine_for(service)
         vecs = eng.fact_vectors()
         qv = kb.embedder.embed_query(topic)
         q_terms = set(word_terms(topic))
@@ -35,7 +36,7 @@ def pick_fact(service, topic: str | None, *, lang: Lang | None = None) -> FactRe
             if score > best_score:
                 best, best_score = f, score
         fact = best
-    cb = CitationBuilder({a.id: a for a in kb.articles})
+    cb = CitationBuilder(dict(view.by_id))
     cb.add(fact.quote.article_id, fact.quote.start, fact.quote.end)
     text = fact.text_en if lang == "en" else fact.text
     return FactResult(fact=fact, lang=lang, text=text, citation=cb.citations[0])

@@ -6,6 +6,7 @@ import json
 import logging
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.knowledge.articles import load_articles
@@ -51,6 +52,20 @@ class _ManifestSaver:
             self.dirty = False
 
 
+@dataclass(frozen=True)
+class KnowledgeView:
+    """Everything a query reads, installed by one sync and replaced in one assignment: a query that holds
+    a view never sees half of a re-sync (articles, chunks, indexes, debates and facts always agree)."""
+
+    articles: tuple[Article, ...] = ()
+    by_id: dict[str, Article] = field(default_factory=dict)
+    chunks: dict[str, list[Chunk]] = field(default_factory=dict)
+    retriever: object = None  # HybridRetriever
+    debates: tuple[Debate, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    generation: int = 0
+
+
 class KnowledgeBase:
     def __init__(self, settings, *, root: Path, embedder=None):
         self.settings = settings
@@ -63,22 +78,25 @@ class KnowledgeBase:
         # sentence and example vectors (reranking, routing), kept across processes
         self.vectors = PersistentCache(self.embedder, Path(settings.embeddings.cache_dir or settings.store.data_dir))
         self._lock = threading.RLock()
-        self.articles: list[Article] = []
-        self.debates: list[Debate] = []
-        self.facts: list[Fact] = []
+        self.view = KnowledgeView()
         self.problems: list[Problem] = []
-        self._chunks: dict[str, list[Chunk]] = {}
-        self._retriever = None
+        self._curated_problems: list[Problem] = []
         self._refs = None
         self._synced = False
         self._file_cache: dict = {}
         self._chunk_cache: dict[str, list[Chunk]] = {}  # content hash -> chunks
         self._installed_key = None
-        self.generation = 0
 
     @property
     def is_ready(self) -> bool:
         return self._synced
+
+    # The installed view's parts (each read is one view; read `view` once to use several together).
+    articles = property(lambda self: list(self.view.articles))
+    debates = property(lambda self: list(self.view.debates))
+    facts = property(lambda self: list(self.view.facts))
+    generation = property(lambda self: self.view.generation)
+    _retriever = property(lambda self: self.view.retriever)
 
     # -- sync ------------------------------------------------------------------------
     def ensure_synced(self, progress=None) -> SyncReport:
@@ -157,6 +175,7 @@ class KnowledgeBase:
             current = {a.id: a for a in loaded.articles}
             broken_sources = {p.path for p in loaded.problems}
             kept: dict[str, Article] = {}
+            stale: list[str] = []  # vectors of removed or replaced chunks, deleted once the new view is installed
             for art_id, entry in list(known.items()):
                 if art_id in current:
                     continue
@@ -167,7 +186,7 @@ class KnowledgeBase:
                         report.kept.append(entry["source"])
                         report.problems.append(f"{entry['source']}: kept the last good version of {art_id!r} until the file is fixed")
                         continue
-                self.store.delete_article(art_id)
+                stale += entry["chunk_ids"]
                 self.store.delete_snapshot(art_id)
                 del known[art_id]
                 report.removed += 1
@@ -178,7 +197,8 @@ class KnowledgeBase:
             for group in _groups(todo, chunks_by_article, GROUP_CHUNKS):
                 for art in group:
                     if art.id in known:
-                        self.store.delete_article(art.id)
+                        fresh = {c.id for c in chunks_by_article[art.id]}
+                        stale += [cid for cid in known[art.id]["chunk_ids"] if cid not in fresh]
                         report.updated += 1
                     else:
                         report.added += 1
@@ -202,14 +222,14 @@ class KnowledgeBase:
             self._chunk_cache = {a.content_hash: chunks_by_article[a.id] for a in all_articles}
             key = self._state_key(all_articles)
             if key != self._installed_key:  # a re-sync with nothing changed keeps the built indexes
-                self._install(all_articles, chunks_by_article)
-                self.problems = list(loaded.problems)
-                self._load_curated(report)
+                self._install(all_articles, chunks_by_article, report)
+                self.problems = list(loaded.problems) + self._curated_problems
                 self._installed_key = key
-                self.generation += 1
             else:
                 self.problems = list(loaded.problems) + self._curated_problems
                 report.problems += [str(p) for p in self._curated_problems]
+            if stale:  # after the swap: a query during the sync kept finding the old version's vectors
+                self.store.delete_chunks(stale)
             report.chunks = sum(len(v) for v in chunks_by_article.values())
             report.seconds = time.perf_counter() - t0
             self._synced = True
@@ -241,32 +261,29 @@ class KnowledgeBase:
                 curated.append((name, None, None))
         return tuple(sorted((a.id, a.content_hash, a.source) for a in articles)) + tuple(curated)
 
-    def _install(self, articles: list[Article], chunks_by_article: dict[str, list[Chunk]]) -> None:
+    def _install(self, articles: list[Article], chunks_by_article: dict[str, list[Chunk]], report: SyncReport) -> None:
+        """Build the next view completely, then swap it in with one assignment."""
+        from bot.core.knowledge.curated import load_debates, load_facts
         from bot.core.retrieval.hybrid import HybridRetriever
 
-        self.articles = sorted(articles, key=lambda a: a.source)
-        self._by_id = {a.id: a for a in self.articles}
-        self._chunks = chunks_by_article
-        flat = [c for a in self.articles for c in chunks_by_article.get(a.id, [])]
-        self._retriever = HybridRetriever(flat, self._by_id, self.store, self.embedder, self.settings.retrieval,
-                                          on_store_failure=self.recovery.failed, doc_embedder=self.vectors)
-        self._refs = None
-
-    def _load_curated(self, report: SyncReport) -> None:
-        from bot.core.knowledge.curated import load_debates, load_facts
-
-        debates, problems = load_debates(self.folder / "debates.yaml", self._by_id, self.root)
-        facts, fact_problems = load_facts(self.folder / "facts.yaml", self._by_id, self.root)
-        self.debates, self.facts = debates, facts
+        ordered = sorted(articles, key=lambda a: a.source)
+        by_id = {a.id: a for a in ordered}
+        flat = [c for a in ordered for c in chunks_by_article.get(a.id, [])]
+        retriever = HybridRetriever(flat, by_id, self.store, self.embedder, self.settings.retrieval,
+                                    on_store_failure=self.recovery.failed, doc_embedder=self.vectors)
+        debates, problems = load_debates(self.folder / "debates.yaml", by_id, self.root)
+        facts, fact_problems = load_facts(self.folder / "facts.yaml", by_id, self.root)
         self._curated_problems = problems + fact_problems
-        self.problems += self._curated_problems
-        report.problems += [str(p) for p in problems + fact_problems]
+        report.problems += [str(p) for p in self._curated_problems]
+        self.view = KnowledgeView(tuple(ordered), by_id, dict(chunks_by_article), retriever, tuple(debates), tuple(facts),
+                                  self.view.generation + 1)
+        self._refs = None
 
     # -- queries ---------------------------------------------------------------------
     @property
     def retriever(self):
         self.ensure_synced()
-        return self._retriever
+        return self.view.retriever
 
     def search(self, query: str, k: int | None = None, mode: str = "hybrid") -> list[Passage]:
         return self.retriever.search(query, k=k, mode=mode)
@@ -297,8 +314,8 @@ class KnowledgeBase:
 
     def article(self, article_id: str) -> Article | None:
         self.ensure_synced()
-        return self._by_id.get(article_id)
+        return self.view.by_id.get(article_id)
 
     def chunks_of(self, article_id: str) -> list[Chunk]:
         self.ensure_synced()
-        return list(self._chunks.get(article_id, []))
+        return list(self.view.chunks.get(article_id, []))

@@ -16,6 +16,8 @@ from discord.ext import commands
 
 from bot.core.text_guard import InputError
 from bot.discord_app.answer_cache import AnswerCache
+from bot.discord_app.discord_errors import log_discord_error
+from bot.discord_app.discord_errors import user_text as discord_user_text
 from bot.discord_app.limits import Cooldown, wait_seconds
 from bot.discord_app.recall import LRU
 from bot.discord_app.replies import log_failure, safe_reply_ephemeral
@@ -76,6 +78,11 @@ class ContrepointTree(app_commands.CommandTree):
             text = t(lang, "bot_missing_permissions", perms=", ".join(cause.missing_permissions))
         elif isinstance(cause, app_commands.CheckFailure):
             text = t(lang, "missing_permissions")
+        elif isinstance(cause, discord.HTTPException):  # Discord refused a send: one log line, no traceback
+            log_discord_error(f"/{name}", cause)
+            text = discord_user_text(cause, lang)
+            if text is None:  # the interaction expired: nobody can be told any more
+                return
         else:
             text = t(lang, "error_generic")
             log_failure(f"/{name}", cause)

@@ -21,6 +21,8 @@ from discord import ui
 from bot.core.models import Answer, Debate
 from bot.discord_app import rendering
 from bot.discord_app.answer_cache import KEY_PATTERN
+from bot.discord_app.discord_errors import log_discord_error
+from bot.discord_app.discord_errors import user_text as discord_user_text
 from bot.discord_app.limits import BUTTON_LABEL_MAX, SELECT_DESCRIPTION_MAX, SELECT_LABEL_MAX, SELECT_OPTIONS_MAX, single_line, truncate
 from bot.discord_app.recall import REF_PATTERN, lookup, recall, resolve_ref
 from bot.discord_app.replies import NO_MENTIONS, log_failure, safe_reply_ephemeral, send_followups
@@ -38,6 +40,11 @@ async def guarded(interaction: discord.Interaction, where: str, fn: Callable[[],
     """Run a component callback; on an unexpected error, log it and tell the user politely."""
     try:
         await fn()
+    except discord.HTTPException as exc:  # Discord refused: one log line, a clear message when still possible
+        log_discord_error(where, exc)
+        text = discord_user_text(exc, _lang(interaction))
+        if text is not None:
+            await safe_reply_ephemeral(interaction, text)
     except Exception as exc:  # noqa: BLE001 - the user always gets an answer
         log_failure(where, exc)
         await safe_reply_ephemeral(interaction, t(_lang(interaction), "error_generic"))

@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.core.messages import t
 from bot.core.models import Lang, SyncReport
+from bot.core.retrieval.store import StoreError
 from bot.core.watch import SETTLE_S, KnowledgeWatcher
 from bot.discord_app.permissions import is_admin
 from bot.discord_app.poll_render import user_lang
@@ -118,6 +119,8 @@ class AdminCog(commands.Cog, name="Admin"):
                 await self.watch_once()
             except asyncio.CancelledError:
                 raise
+            except StoreError as exc:  # e.g. the Chroma server is down: one line, the next change retries
+                log.warning("automatic knowledge re-sync failed: %s", exc)
             except Exception:  # keep watching: the next change gets another try
                 log.exception("automatic knowledge re-sync failed")
 

@@ -17,6 +17,8 @@ from discord.ext import commands
 
 from bot.discord_app.answers import prepare_answer
 from bot.discord_app.client import channel_allowed
+from bot.discord_app.discord_errors import kind_of, log_discord_error
+from bot.discord_app.discord_errors import user_text as discord_user_text
 from bot.discord_app.limits import thread_name
 from bot.discord_app.recall import LRU
 from bot.discord_app.replies import NO_MENTIONS, log_failure, send_to_channel
@@ -70,6 +72,14 @@ class MentionsCog(commands.Cog, name="Mentions"):
     async def on_message(self, message: discord.Message) -> None:
         try:
             await self.handle(message)
+        except discord.HTTPException as exc:  # Discord refused (429, permissions, deleted channel): one log line
+            log_discord_error("answering a mention", exc)
+            text = discord_user_text(exc, self.bot.settings.language)
+            if text is not None and kind_of(exc) not in ("forbidden", "gone"):  # else the notice would fail the same way
+                try:
+                    await message.channel.send(text, allowed_mentions=NO_MENTIONS)
+                except discord.HTTPException:
+                    pass
         except Exception as exc:  # noqa: BLE001 - the user gets a short notice, the log gets the cause
             log_failure("answering a mention", exc)
             try:

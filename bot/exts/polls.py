@@ -46,6 +46,7 @@ from bot.discord_app.poll_workflow import (
 )
 
 log = logging.getLogger(__name__)
+CATCH_UP_INTERVAL_S = 300.0  # open polls whose end has passed get their final counts this often
 
 AUTOCOMPLETE_LIMIT = 25
 
@@ -229,16 +230,20 @@ class PollsCog(commands.Cog, name="Polls"):
     async def catch_up_expired(self) -> int:
         return await catch_up_expired(self.bot)
 
-    async def _catch_up_when_ready(self) -> None:
-        try:
-            await self.bot.wait_until_ready()
-            n = await self.catch_up_expired()
-            if n:
-                log.info("captured the results of %d poll(s) that ended while offline", n)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("poll catch-up failed")
+    async def _catch_up_when_ready(self, interval_s: float = CATCH_UP_INTERVAL_S) -> None:
+        """At start-up, then every `interval_s`: the open polls of the database (kept across restarts) whose
+        end has passed get their final counts, even when Discord's poll-result message was missed."""
+        await self.bot.wait_until_ready()
+        while True:
+            try:
+                n = await self.catch_up_expired()
+                if n:
+                    log.info("captured the results of %d poll(s) that had ended", n)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("poll catch-up failed")
+            await asyncio.sleep(interval_s)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -65,6 +65,8 @@ async def test_setup_hook_prepares_everything_but_never_syncs(fake_service, disc
         patterns = {p.pattern for p in bot._connection._view_store._dynamic_items}
         assert any(p.startswith("cp:src:") for p in patterns) and any(p.startswith("cp:art:") for p in patterns)
         assert ("poll_store",) in fake_service.calls and discord_settings.polls.db_path.exists()  # opened through the facade
+        # every persistent component, the poll button included, is re-attached on each start
+        assert all(any(p.startswith(prefix) for p in patterns) for prefix in ("cp:more:", "cp:poll:", "cp:side:"))
         assert (discord_settings.store.data_dir / "discord.sqlite3").exists()
         bot.tree.sync.assert_not_called()
     finally:

@@ -745,6 +745,37 @@ async def test_catch_up_captures_polls_that_ended_offline(world, cog, store):
     assert [r.message_id for r in store.list_open()] == [running]
 
 
+async def test_after_a_restart_open_polls_are_recovered_and_captured_when_they_end(world, settings, store, tmp_path):
+    """The database is all that survives a restart: a new bot, cog and store finish the open poll's story,
+    even though Discord's poll-result message never arrives."""
+    now = datetime.now(timezone.utc)
+    mid = world.http.add_poll_message(author_id=BOT_ID, question="Q", answers=["a", "b"], hours=1)
+    store.add(PollRecord(message_id=mid, channel_id=CHANNEL_ID, guild_id=GUILD_ID, debate_id=None, question="Q",
+                         answers=["a", "b"], multiple=False, created_by=10, created_at=now, ends_at=now + timedelta(seconds=0.3)))
+    store.close()  # the bot stops
+
+    reopened = PollStore(tmp_path / "polls.sqlite3")
+    try:
+        cog = PollsCog(FakeBot(world, settings, reopened))
+        assert [r.message_id for r in reopened.list_open()] == [mid]
+        task = asyncio.create_task(cog._catch_up_when_ready(interval_s=0.05))
+        try:
+            await asyncio.sleep(0.1)
+            assert reopened.get(mid).ended is False  # still running: left alone
+            world.http.set_votes(mid, [2, 5], final=True)  # it ends on Discord
+            for _ in range(100):
+                if reopened.get(mid).ended:
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            task.cancel()
+        rec = reopened.get(mid)
+        assert rec.ended and rec.counts == [2, 5] and rec.counts_final
+        assert reopened.list_open() == []
+    finally:
+        reopened.close()
+
+
 def test_poll_group_is_guild_only_and_hidden_from_non_moderators_by_default():
     assert PollsCog.poll.guild_only is True
     assert PollsCog.poll.default_permissions == discord.Permissions(manage_messages=True)

@@ -22,23 +22,25 @@ _MENTIONS = re.compile(r"@(?:everyone|here)\b|<@[!&]?\d+>|<#\d+>")
 class AnswerEngine:
     """Per-knowledge-base state: debate index, stance model, sentence cache, optional chat model."""
 
-    def __init__(self, kb, settings, chat_model=None, breaker=None):
+    def __init__(self, kb, settings, chat_model=None, breaker=None, view=None):
+        """`view`: the knowledge view this engine answers from (kb.view by default); one engine, one view."""
         from bot.core.answering.debate_match import DebateIndex
         from bot.core.answering.question_kind import QuestionKindModel
         from bot.core.answering.sentences import SentenceScorer
         from bot.core.answering.stance import StanceModel
 
         self.kb, self.settings = kb, settings
-        # one snapshot of the corpus: a re-sync installs a new retriever and a new engine, never a mix
-        self.retriever = kb.retriever
+        # one view of the corpus: a re-sync installs a new view and a new engine, never a mix
+        self.view = view = view or kb.view
+        self.retriever = view.retriever
         self.refs = kb.refs_for(self.retriever)
-        articles = dict(self.retriever.articles)
-        self.debate_index = DebateIndex(kb.debates, kb.vectors)
+        debates = list(view.debates)
+        self.debate_index = DebateIndex(debates, kb.vectors)
         sc = settings.scoring
         self.scorer = SentenceScorer(kb.vectors, sc.passage_prior, sc.passage_prior_ranks)
-        self.stance = StanceModel(kb.debates, kb.vectors, sc.stance_neighbours, sc.stance_sharpness)
-        self.kinds = QuestionKindModel(kb.vectors, kb.debates)
-        self.composer = ExtractiveComposer(articles, self.scorer, self.stance, sc)
+        self.stance = StanceModel(debates, kb.vectors, sc.stance_neighbours, sc.stance_sharpness)
+        self.kinds = QuestionKindModel(kb.vectors, debates)
+        self.composer = ExtractiveComposer(dict(view.by_id), self.scorer, self.stance, sc)
         self._chat_model = chat_model
         self.breaker = breaker  # CircuitBreaker shared by every engine of the service (survives re-syncs)
         self._warm_sentences(settings.answering.precompute_sentences_max)
@@ -54,7 +56,7 @@ class AnswerEngine:
 
     def fact_vectors(self):
         if getattr(self, "_fact_vecs", None) is None:
-            facts = self.kb.facts
+            facts = self.view.facts
             self._fact_vecs = self.kb.vectors.embed_documents([f"{f.text} {f.text_en} {' '.join(f.topics)}" for f in facts]) if facts else None
         return self._fact_vecs
 
@@ -63,7 +65,7 @@ class AnswerEngine:
         a claim (statement against statement), so a claim matches a side by its closest text."""
         if getattr(self, "_side_vecs", None) is None:
             out, self._arg_vecs = [], {}
-            for d in self.kb.debates:
+            for d in self.view.debates:
                 for side in d.sides:
                     texts = [side.label, side.label_en, side.summary, side.summary_en] + [a.text for a in side.arguments]
                     out.append((d, side, self.kb.vectors.embed_queries([t for t in texts if t])))
@@ -181,11 +183,12 @@ _engines_lock = threading.Lock()
 def engine_for(service) -> AnswerEngine:
     kb = service.kb
     kb.ensure_synced()
-    key = kb.generation  # every sync bumps it: rebuild the engine
+    view = kb.view  # read once: the engine answers from this view only
+    key = view.generation  # every sync that changes something installs a new view: rebuild the engine
     with _engines_lock:
         eng = getattr(service, "_answer_engine", None)
         if eng is None or getattr(service, "_answer_engine_key", None) != key:
-            eng = AnswerEngine(kb, service.settings, chat_model=service._chat_model, breaker=service.llm_breaker)
+            eng = AnswerEngine(kb, service.settings, chat_model=service._chat_model, breaker=service.llm_breaker, view=view)
             service._answer_engine, service._answer_engine_key = eng, key
         return eng
 

@@ -14,6 +14,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Oups, quelque chose s'est mal passé de mon côté. Réessaie dans un instant ; si ça continue, préviens un modérateur.",
         "Oops, something went wrong on my side. Try again in a moment; if it keeps happening, tell a moderator.",
     ),
+    "discord_forbidden": (
+        "Discord m'a refusé cette action : il me manque une permission dans ce salon (par exemple Envoyer des messages, "
+        "Intégrer des liens, Créer des fils publics ou Envoyer des sondages). Demande à un administrateur de vérifier mes permissions.",
+        "Discord refused this action: I am missing a permission in this channel (for example Send Messages, Embed Links, "
+        "Create Public Threads or Send Polls). Ask an administrator to check my permissions.",
+    ),
+    "discord_gone": (
+        "Ce salon ou ce message n'existe plus (il a peut-être été supprimé).",
+        "This channel or message no longer exists (it may have been deleted).",
+    ),
+    "discord_rate_limited": (
+        "Discord limite mes envois pour le moment. Réessaie dans quelques secondes.",
+        "Discord is limiting my messages right now. Try again in a few seconds.",
+    ),
+    "discord_unavailable": (
+        "Discord ne répond pas correctement pour le moment. Réessaie dans un instant.",
+        "Discord is not responding properly right now. Try again in a moment.",
+    ),
     "moderators_only": (
         "Cette action est réservée aux modérateurs.",
         "This action is for moderators only.",

@@ -184,7 +184,7 @@ class PollStore:
         try:
             check_compatible(self._conn, self.path)  # reads only: a foreign file stays untouched
             self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA synchronous=FULL")  # a write is on disk when it returns (polls are few)
             migrate(self._conn, self.path)
         except PollStoreError:
             self._conn.close()

@@ -229,8 +229,7 @@ class ChromaStore:
         stored = set(self.collection.get(include=[])["ids"])
         known = {cid for a in manifest["articles"].values() for cid in a["chunk_ids"]}
         orphans = list(stored - known)
-        for i in range(0, len(orphans), 5000):
-            self.collection.delete(ids=orphans[i:i + 5000])
+        self.delete_chunks(orphans)
         affected = {cid.split(":", 1)[0] for cid in orphans}
         for art_id, entry in list(manifest["articles"].items()):
             if not set(entry["chunk_ids"]) <= stored:
@@ -276,8 +275,9 @@ class ChromaStore:
             ],
         )
 
-    def delete_article(self, article_id: str) -> None:
-        self.collection.delete(where={"article_id": article_id})
+    def delete_chunks(self, chunk_ids: list[str]) -> None:
+        for i in range(0, len(chunk_ids), 5000):
+            self.collection.delete(ids=chunk_ids[i:i + 5000])
 
     def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[DenseHit]:
         self._raise_if_deleted()
