@@ -51,6 +51,12 @@ def test_the_discord_layer_imports_no_cog_only_the_launchers_extension_list():
     assert exts_imports(REPO / "bot" / "discord_app" / "launcher.py") == {"bot.exts", "bot.exts.EXTENSIONS"}
 
 
+def test_poll_records_are_reached_through_the_facade_only():
+    for path in list((REPO / "bot" / "exts").rglob("*.py")) + list((REPO / "bot" / "discord_app").rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        assert "PollStore(" not in source and "bot.core.polls.store" not in full_imports(path), path
+
+
 def test_the_rules_above_see_imports_inside_functions(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text("def f():\n    from bot.exts.polls import start_debate_poll\n    import bot.exts.ask\n", encoding="utf-8")
