@@ -256,3 +256,37 @@ def discord_schema():
 def vector_cache() -> Path:
     """The session's shared e5 vector cache (see tests/core/conftest.py: VECTOR_CACHE)."""
     return Path(tempfile.gettempdir()) / f"contrepoint-test-vectors-{os.getuid()}"
+
+
+# The cogs on top of the real Contrepoint service (tests/exts): the real knowledge folder, a real Chroma store
+# in a temporary data dir, the default (e5) embedder with the session's vector cache. Kept here, not in a
+# tests/exts/conftest.py, because core tests import `conftest` by name and a third one would shadow theirs.
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def real_service(tmp_path_factory, vector_cache):
+    from bot.core.service import Contrepoint
+    from bot.settings import load_settings
+
+    s = load_settings(root=REPO, env={})
+    data = tmp_path_factory.mktemp("discord-real")
+    s = s.model_copy(update={
+        "store": s.store.model_copy(update={"data_dir": data}),
+        "polls": s.polls.model_copy(update={"db_path": data / "polls.sqlite3"}),
+        "knowledge": s.knowledge.model_copy(update={"dir": REPO / "knowledge"}),
+        "embeddings": s.embeddings.model_copy(update={"backend": "e5", "cache_dir": vector_cache}),
+        "llm": s.llm.model_copy(update={"model": None}),
+    })
+    service = Contrepoint(s, root=REPO)
+    service.ensure_ready()
+    return service
+
+
+@pytest.fixture
+def real_bot(real_service):
+    from bot.discord_app.client import ContrepointBot
+
+    bot = ContrepointBot(real_service, real_service.settings, prepare_core=False)
+    yield bot
+    bot.answer_cache.close()
