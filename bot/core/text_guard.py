@@ -8,7 +8,7 @@ import unicodedata
 MAX_QUESTION_CHARS = 1000
 
 # zero-width, line/paragraph separators, bidi embeddings/overrides/isolates and marks, soft hyphen, BOM
-_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\u061c\u180e\ufeff\u00ad]")
+ZERO_WIDTH = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\u061c\u180e\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
 
@@ -25,7 +25,7 @@ class InputError(ValueError):
 def strip_invisible(text: str) -> str:
     """NFC-normalise, drop control and zero-width characters, collapse spaces (never raises)."""
     text = unicodedata.normalize("NFC", str(text))
-    return _SPACES.sub(" ", _CONTROL.sub(" ", _ZERO_WIDTH.sub("", text))).strip()
+    return _SPACES.sub(" ", _CONTROL.sub(" ", ZERO_WIDTH.sub("", text))).strip()
 
 
 def clean_user_text(text: str | None, *, max_chars: int = MAX_QUESTION_CHARS) -> str:

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from bot.core.answering.llm_schema import ContrepointAnswer
 from bot.core.models import Debate, Lang, Passage
+from bot.core.text_guard import ZERO_WIDTH
 from bot.logging_setup import redact
 from bot.settings import ConfigError
 
@@ -55,7 +56,6 @@ LANGUAGE_NAMES = {"fr": "French (français)", "en": "English"}
 _EXECUTOR = ThreadPoolExecutor(max_workers=8, thread_name_prefix="contrepoint-llm")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
 _SPACES = re.compile(r"\s+")
 _CITE_MARKERS = re.compile(r"\s*\[\s*\d{1,3}(?:\s*[,;-]\s*\d{1,3})*\s*\]")
 _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
@@ -188,7 +188,7 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 def _data(text: str) -> str:
     """User or article text made safe inside a data block: no control chars, no markup."""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    text = ZERO_WIDTH.sub("", unicodedata.normalize("NFC", text))
     text = _CONTROL.sub(" ", text.replace("\r\n", "\n"))
     return html.escape(text, quote=False)
 
@@ -374,7 +374,7 @@ def _from_obj(obj: Any) -> ContrepointAnswer:
 def _clean(text: str, limit: int) -> str:
     """One line of plain text: no control/invisible chars, no [n] markers, at most `limit` chars."""
     text = unicodedata.normalize("NFC", text or "")
-    text = _INVISIBLE.sub("", text)
+    text = ZERO_WIDTH.sub("", text)
     text = _CONTROL.sub(" ", text)
     text = _CITE_MARKERS.sub("", text)
     text = _SPACES.sub(" ", text).strip()
