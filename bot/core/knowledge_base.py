@@ -11,9 +11,11 @@ from pathlib import Path
 
 from bot.core.knowledge.articles import load_articles
 from bot.core.knowledge.chunking import chunk_article
+from bot.core.knowledge.parsed_cache import ParsedArticles
 from bot.core.knowledge.problems import KnowledgeFolderError, Problem
 from bot.core.models import Article, Chunk, Debate, Fact, Passage, SyncReport
 from bot.core.progress import NullProgress
+from bot.core.retrieval.corpus_cache import CorpusCache, corpus_key
 from bot.core.retrieval.embeddings import PersistentCache, QueryCache, build_embedder
 from bot.core.retrieval.recovery import StoreRecovery
 from bot.core.retrieval.store import ChromaStore, StoreError, is_store_failure
@@ -75,6 +77,9 @@ class KnowledgeBase:
         fingerprint = {"max_chars": settings.chunking.max_chars, "overlap": settings.chunking.overlap_sentences}
         self.store = ChromaStore(settings.store, self.embedder.name, fingerprint)
         self.recovery = StoreRecovery(self.store, self.sync)
+        self.corpus_cache = CorpusCache(Path(settings.store.data_dir) / "corpus", self.store.collection_name)
+        self.parsed_cache = ParsedArticles(Path(settings.store.data_dir) / "corpus" / f"{self.store.collection_name}-parsed.json")
+        self._parsed: dict | None = None
         # sentence and example vectors (reranking, routing), kept across processes
         self.vectors = PersistentCache(self.embedder, Path(settings.embeddings.cache_dir or settings.store.data_dir))
         self._lock = threading.RLock()
@@ -154,12 +159,14 @@ class KnowledgeBase:
         t0 = time.perf_counter()
         with self._lock:
             report = SyncReport()
-            loaded = load_articles(self.folder, self.root, self._file_cache)
+            if self._parsed is None:
+                self._parsed = self.parsed_cache.load()
+            loaded = load_articles(self.folder, self.root, self._file_cache, self._parsed)
             if not allow_empty and not loaded.articles and not loaded.problems:
                 held = self._held_articles()
                 if held or not self.folder.is_dir():  # a wrong folder must never empty the store
                     raise KnowledgeFolderError(self.folder, held)
-            self.store.check()
+            count = self.store.check()
             report.problems = [str(p) for p in loaded.problems]
             manifest = self.store.load_manifest()
             if not manifest.get("valid", True):
@@ -167,7 +174,7 @@ class KnowledgeBase:
                 self.store.drop()
                 manifest = self.store._empty_manifest()
                 report.rebuilt = True
-            elif not self.store.consistent(manifest):
+            elif not self.store.consistent(manifest, count):
                 fixed = self.store.reconcile(manifest)  # e.g. an interrupted ingest, or a damaged collection
                 log.warning("store and manifest disagreed; reconciled %d article(s)", fixed)
             known = manifest["articles"]
@@ -193,7 +200,7 @@ class KnowledgeBase:
                 saver.maybe_save()
             todo = [a for a in loaded.articles if known.get(a.id, {}).get("hash") != a.content_hash]
             progress.start(len(todo), "embedding")
-            chunks_by_article = {art.id: self._chunk(art) for art in loaded.articles}
+            chunks_by_article = {art.id: self._chunk(art) for art in todo}
             for group in _groups(todo, chunks_by_article, GROUP_CHUNKS):
                 for art in group:
                     if art.id in known:
@@ -214,20 +221,20 @@ class KnowledgeBase:
             progress.done()
             self.vectors.save()
             report.unchanged = len(loaded.articles) - len(todo)
-            for art_id, art in kept.items():
-                chunks_by_article[art_id] = self._chunk(art)
             if report.changed or saver.dirty or not self.store.manifest_path.exists():
                 self.store.save_manifest(manifest)
             all_articles = loaded.articles + list(kept.values())
-            self._chunk_cache = {a.content_hash: chunks_by_article[a.id] for a in all_articles}
+            self._parsed = self.parsed_cache.save(loaded.articles)
             key = self._state_key(all_articles)
             if key != self._installed_key:  # a re-sync with nothing changed keeps the built indexes
-                self._install(all_articles, chunks_by_article, report)
+                chunks_by_article = self._install(all_articles, chunks_by_article, report)
                 self.problems = list(loaded.problems) + self._curated_problems
                 self._installed_key = key
             else:
+                chunks_by_article = self.view.chunks
                 self.problems = list(loaded.problems) + self._curated_problems
                 report.problems += [str(p) for p in self._curated_problems]
+            self._chunk_cache = {a.content_hash: chunks_by_article[a.id] for a in all_articles}
             if stale:  # after the swap: a query during the sync kept finding the old version's vectors
                 self.store.delete_chunks(stale)
             report.chunks = sum(len(v) for v in chunks_by_article.values())
@@ -261,16 +268,27 @@ class KnowledgeBase:
                 curated.append((name, None, None))
         return tuple(sorted((a.id, a.content_hash, a.source) for a in articles)) + tuple(curated)
 
-    def _install(self, articles: list[Article], chunks_by_article: dict[str, list[Chunk]], report: SyncReport) -> None:
-        """Build the next view completely, then swap it in with one assignment."""
+    def _install(self, articles: list[Article], fresh: dict[str, list[Chunk]], report: SyncReport) -> dict[str, list[Chunk]]:
+        """Build the next view completely, then swap it in with one assignment. The chunks and lexical
+        indexes come from the corpus cache when it holds exactly these articles (a new process over an
+        unchanged folder), else they are built and cached. Returns the chunks by article id."""
         from bot.core.knowledge.curated import load_debates, load_facts
         from bot.core.retrieval.hybrid import HybridRetriever
 
         ordered = sorted(articles, key=lambda a: a.source)
         by_id = {a.id: a for a in ordered}
-        flat = [c for a in ordered for c in chunks_by_article.get(a.id, [])]
+        key = corpus_key(tuple((a.id, a.content_hash, a.source) for a in ordered), self.store.fingerprint)
+        cached = self.corpus_cache.load(key, ordered) if not fresh else None
+        if cached is not None:
+            chunks_by_article, indexes = cached
+        else:
+            chunks_by_article = {a.id: fresh.get(a.id) or self._chunk(a) for a in ordered}
+            indexes = None
+        flat = [c for a in ordered for c in chunks_by_article[a.id]]
         retriever = HybridRetriever(flat, by_id, self.store, self.embedder, self.settings.retrieval,
-                                    on_store_failure=self.recovery.failed, doc_embedder=self.vectors)
+                                    on_store_failure=self.recovery.failed, doc_embedder=self.vectors, indexes=indexes)
+        if cached is None:
+            self.corpus_cache.save(key, chunks_by_article, retriever.indexes)
         debates, problems = load_debates(self.folder / "debates.yaml", by_id, self.root)
         facts, fact_problems = load_facts(self.folder / "facts.yaml", by_id, self.root)
         self._curated_problems = problems + fact_problems
@@ -278,6 +296,7 @@ class KnowledgeBase:
         self.view = KnowledgeView(tuple(ordered), by_id, dict(chunks_by_article), retriever, tuple(debates), tuple(facts),
                                   self.view.generation + 1)
         self._refs = None
+        return chunks_by_article
 
     # -- queries ---------------------------------------------------------------------
     @property

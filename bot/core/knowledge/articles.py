@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
 from bot.core.knowledge.problems import Problem
 from bot.core.models import Article
+from bot.core.yaml_load import safe_load
 
 ARTICLE_SUFFIXES = (".md", ".txt")
 FRONT_MATTER_KEYS = {"id", "title", "language", "outlet", "published", "tags", "url"}
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _FENCE = "---"
+# the closing fence line (its newline is not part of the body; a fence on the last line ends the file)
+_CLOSING_FENCE = re.compile(r"^---\r?(?:\n|\Z)", re.M)
 
 
 class ArticleError(ValueError):
@@ -36,18 +40,19 @@ def slugify(name: str) -> str:
 
 
 def article_files(folder: Path) -> list[Path]:
-    """Every article file under `folder` (sorted), skipping READMEs and hidden/underscore files."""
+    """Every article file under `folder` (sorted), skipping READMEs and hidden/underscore files and folders."""
     if not folder.is_dir():
         return []
-    out = []
-    for p in sorted(folder.rglob("*")):
-        rel = p.relative_to(folder)
-        if not p.is_file() or p.suffix.lower() not in ARTICLE_SUFFIXES:
-            continue
-        if any(part.startswith((".", "_")) for part in rel.parts) or p.stem.lower() == "readme":
-            continue
-        out.append(p)
-    return out
+    found: list[tuple[str, ...]] = []
+    for top, dirs, files in os.walk(folder):  # strings, not Path objects: 5,000 files in about 0.03 s
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+        rel = os.path.relpath(top, folder)
+        parts = () if rel == "." else tuple(rel.split(os.sep))
+        for name in files:
+            stem, suffix = os.path.splitext(name)
+            if suffix.lower() in ARTICLE_SUFFIXES and stem.lower() != "readme" and not name.startswith((".", "_")):
+                found.append(parts + (name,))
+    return [folder.joinpath(*parts) for parts in sorted(found) if folder.joinpath(*parts).is_file()]
 
 
 def _split_front_matter(text: str) -> tuple[dict | None, str]:
@@ -55,21 +60,19 @@ def _split_front_matter(text: str) -> tuple[dict | None, str]:
     first, sep, rest = text.partition("\n")
     if first.rstrip("\r") != _FENCE:
         return None, text
-    lines = rest.split("\n")
-    for i, line in enumerate(lines):
-        if line.rstrip("\r") == _FENCE:
-            raw_meta = "\n".join(lines[:i])
-            body = "\n".join(lines[i + 1:])
-            try:
-                meta = yaml.safe_load(raw_meta) if raw_meta.strip() else {}
-            except yaml.YAMLError as exc:
-                where = getattr(exc, "problem_mark", None)
-                line_no = f" (front matter line {where.line + 1})" if where else ""
-                raise ArticleError(f"broken front matter: invalid YAML{line_no}") from None
-            if not isinstance(meta, dict):
-                raise ArticleError("broken front matter: it must be a mapping of 'key: value' lines")
-            return meta, body
-    raise ArticleError("broken front matter: opening '---' without a closing '---' line")
+    close = _CLOSING_FENCE.search(rest)
+    if close is None:
+        raise ArticleError("broken front matter: opening '---' without a closing '---' line")
+    raw_meta, body = rest[:close.start()], rest[close.end():]
+    try:
+        meta = safe_load(raw_meta) if raw_meta.strip() else {}
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line_no = f" (front matter line {where.line + 1})" if where else ""
+        raise ArticleError(f"broken front matter: invalid YAML{line_no}") from None
+    if not isinstance(meta, dict):
+        raise ArticleError("broken front matter: it must be a mapping of 'key: value' lines")
+    return meta, body
 
 
 split_front_matter = _split_front_matter
@@ -93,16 +96,22 @@ def _str_field(meta: dict, key: str) -> str | None:
     raise ArticleError(f"front matter '{key}' must be text, got {type(value).__name__}")
 
 
-def parse_article(path: Path, raw: bytes, source: str) -> Article:
-    """Parse one file. Raises ArticleError with a human-readable reason."""
+def parse_article(path: Path, raw: bytes, source: str, parsed: dict | None = None) -> Article:
+    """Parse one file. Raises ArticleError with a human-readable reason.
+    `parsed`: articles parsed before, by content hash (bot/core/knowledge/parsed_cache.py): a file whose
+    bytes and path did not change is not parsed again, only its body is taken from the text."""
     if not raw.strip():
         raise ArticleError("empty file")
+    digest = hashlib.sha256(raw + b"\0" + source.encode()).hexdigest()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ArticleError(f"not UTF-8 (invalid byte at offset {exc.start}); re-save the file as UTF-8") from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    known = parsed.get(digest) if parsed else None
+    if known is not None and 0 < known.body_len <= len(text):
+        return replace(known.article, body=text[len(text) - known.body_len:])
     if not any(ch.isalnum() for ch in text):  # NUL bytes, control characters, punctuation only
         raise ArticleError("empty file (no readable text)")
     meta, body = _split_front_matter(text)
@@ -121,7 +130,6 @@ def parse_article(path: Path, raw: bytes, source: str) -> Article:
         tags = [t.strip() for t in tags.split(",")]
     if not isinstance(tags, list) or not all(isinstance(t, (str, int)) for t in tags):
         raise ArticleError("front matter 'tags' must be a list of words")
-    digest = hashlib.sha256(raw + b"\0" + source.encode()).hexdigest()
     return Article(
         id=art_id,
         title=title,
@@ -136,7 +144,7 @@ def parse_article(path: Path, raw: bytes, source: str) -> Article:
     )
 
 
-def load_articles(folder: Path, root: Path, cache: dict | None = None) -> LoadResult:
+def load_articles(folder: Path, root: Path, cache: dict | None = None, parsed: dict | None = None) -> LoadResult:
     """Load every article; bad files are reported, never blocking good ones.
 
     Duplicate ids/titles: the first file (sorted by path) wins, later ones are reported.
@@ -146,15 +154,17 @@ def load_articles(folder: Path, root: Path, cache: dict | None = None) -> LoadRe
     by_id: dict[str, str] = {}
     by_title: dict[str, str] = {}
     fresh_cache: dict = {}
+    base = _relative(folder, root)  # resolved once: resolving 5,000 paths costs about 0.4 s
     for path in article_files(folder):
-        source = _relative(path, root)
+        rel = os.path.relpath(path, folder).replace(os.sep, "/")
+        source = rel if base == "." else f"{base}/{rel}"
         try:
             st = path.stat()
             hit = cache.get(path) if cache is not None else None
             if hit is not None and hit[:2] == (st.st_mtime_ns, st.st_size):
                 article = hit[2]
             else:
-                article = parse_article(path, path.read_bytes(), source)
+                article = parse_article(path, path.read_bytes(), source, parsed)
             fresh_cache[path] = (st.st_mtime_ns, st.st_size, article)
         except ArticleError as exc:
             result.problems.append(Problem(source, str(exc)))

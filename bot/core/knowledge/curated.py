@@ -14,6 +14,7 @@ import yaml
 from bot.core.knowledge.problems import Problem
 from bot.core.models import STANCES, Argument, Article, Debate, DebateSide, Fact, Quote
 from bot.core.text import utf16_len
+from bot.core.yaml_load import safe_load
 
 MAX_LABEL = 55  # Discord's limit for a poll answer (a side label becomes one), in UTF-16 code units
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -28,7 +29,7 @@ def _read_yaml(path: Path, key: str, root: Path) -> tuple[list, list[Problem]]:
     if not path.exists():
         return [], []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         return [], [Problem(rel, "not UTF-8; re-save the file as UTF-8")]
     except yaml.YAMLError as exc:

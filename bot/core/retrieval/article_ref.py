@@ -76,9 +76,17 @@ class ArticleRefResolver:
         self.s = settings
         self._mentions = mentions
         self._vectors = vectors
-        self._cards = vectors.embed_queries([article_card(a) for a in self.articles]) if self.articles else None
+        self._card_vectors: np.ndarray | None = None
         self._outlets = {fold(a.outlet): i for i, a in enumerate(self.articles) if a.outlet}
         self._model = EmbeddingClassifier(vectors, [q for q, _ in examples], [refers for _, refers in examples])
+
+    @property
+    def _cards(self) -> np.ndarray:
+        """Metadata vectors, embedded on the first reference by meaning (5,000 cards cost minutes with e5
+        the first time, then come from the vector cache), not when the resolver is built."""
+        if self._card_vectors is None:
+            self._card_vectors = self._vectors.embed_queries([article_card(a) for a in self.articles])
+        return self._card_vectors
 
     def probability(self, qvec: np.ndarray) -> float:
         return self._model.probability(qvec)

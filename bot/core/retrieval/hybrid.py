@@ -11,7 +11,8 @@ from typing import Literal
 import numpy as np
 
 from bot.core.models import Article, Chunk, Passage
-from bot.core.retrieval.analysis import ngram_terms, raw_words, stopwords, trigram_set, word_terms
+from bot.core.retrieval.analysis import raw_words, stopwords, word_terms
+from bot.core.retrieval.corpus_index import CorpusIndexes
 from bot.core.retrieval.lexical import BM25Index
 from bot.core.text import fold
 
@@ -22,21 +23,13 @@ _NAME = re.compile(r"(?<![.?!]\s)(?<=[\s'’])[A-ZÀ-Ý][\w-]{2,}")
 REPAIR_WEIGHT = 0.7
 
 
-def _corpus_names(texts) -> frozenset[str]:
-    """Folded words that the articles only ever write capitalised (and that are not sentence openers)."""
-    capitalised, lowercase = set(), set()
-    for text in texts:
-        for m in re.finditer(r"[^\W\d_][\w-]+", text):
-            w = m.group(0)
-            (capitalised if w[0].isupper() else lowercase).add(fold(w))
-    return frozenset(capitalised - lowercase - stopwords())
-
-
 class HybridRetriever:
     def __init__(self, chunks: list[Chunk], articles: dict[str, Article], store, embedder, settings,
-                 on_store_failure: Callable[[Exception], None] | None = None, doc_embedder=None):
+                 on_store_failure: Callable[[Exception], None] | None = None, doc_embedder=None,
+                 indexes: CorpusIndexes | None = None):
         """`on_store_failure`: told when a dense query fails (the search goes on without the store).
-        `doc_embedder`: passage vectors (the ingest's vector cache) for searching while the store is unusable."""
+        `doc_embedder`: passage vectors (the ingest's vector cache) for searching while the store is unusable.
+        `indexes`: the lexical indexes of exactly these chunks, loaded from the corpus cache (else built)."""
         self.chunks = chunks
         self.articles = articles
         self.store = store
@@ -48,23 +41,9 @@ class HybridRetriever:
         self._by_article: dict[str, list[int]] = defaultdict(list)
         for i, c in enumerate(chunks):
             self._by_article[c.article_id].append(i)
-        texts = [self._index_text(c) for c in chunks]
-        self.words = BM25Index(word_terms).build(texts)
-        self.ngrams = BM25Index(ngram_terms).build(texts)
-        self._vocab = set(self.words.vocabulary)
-        self._names = _corpus_names(c.text for c in chunks)
-        self._surface: dict[str, str] = {}  # folded surface word -> original
-        self._gram_index: dict[str, set[str]] = defaultdict(set)
-        for t in texts:
-            for w in raw_words(t):
-                f = fold(w)
-                if len(f) >= 4 and f not in stopwords() and f not in self._surface:
-                    self._surface[f] = w
-                    for g in trigram_set(f):
-                        self._gram_index[g].add(f)
-
-    def _index_text(self, chunk: Chunk) -> str:
-        return chunk.text
+        self.indexes = indexes or CorpusIndexes.build([c.text for c in chunks])
+        self.words, self.ngrams = self.indexes.words, self.indexes.ngrams
+        self._surface = self.indexes.surface
 
     # -- query analysis ------------------------------------------------------------
     def _repairs(self, query: str, threshold: float = 0.4) -> list[str]:
@@ -72,17 +51,8 @@ class HybridRetriever:
         out = []
         for w in raw_words(query):
             f = fold(w)
-            if len(f) < 4 or f in stopwords() or f in self._surface:
-                continue
-            grams = trigram_set(f)
-            counts = Counter(c for g in grams for c in self._gram_index.get(g, ()))
-            best = []
-            for cand, inter in counts.most_common(30):
-                j = inter / len(grams | trigram_set(cand))
-                if j >= threshold:
-                    best.append((j, cand))
-            best.sort(reverse=True)
-            out.extend(self._surface[c] for _, c in best[:2])
+            if len(f) >= 4 and f not in stopwords() and f not in self._surface:
+                out.extend(self.indexes.repairs(f, threshold))
         return out
 
     def _lexical_terms(self, index: BM25Index, query: str, repaired: list[str]) -> dict[str, float]:
@@ -165,7 +135,7 @@ class HybridRetriever:
         names = []
         for m in _NAME.finditer(query):
             name = m.group(0)
-            known = fold(name) in self._surface or bool(set(word_terms(name)) & self._vocab)
+            known = fold(name) in self._surface or bool(any(t in self.words for t in word_terms(name)))
             names.append((name, known))
         dense_max = max((dense_sims.get(i, 0.0) for i in chosen), default=0.0)
         return {"dense_max": float(dense_max), "names": names,
@@ -173,11 +143,11 @@ class HybridRetriever:
 
     def is_name(self, word: str) -> bool:
         """A name of the corpus ("Anthropic", "Amazon"): always capitalised in the articles."""
-        return fold(word) in self._names
+        return fold(word) in self.indexes.names
 
     def mentions(self, word: str) -> bool:
         """Whether some article contains this word (accent-folded, or its stem)."""
-        return fold(word) in self._surface or bool(set(word_terms(word)) & self._vocab)
+        return fold(word) in self._surface or bool(any(t in self.words for t in word_terms(word)))
 
     def _diversify(self, order: list[int], k: int, cap: int | None = None) -> list[int]:
         """Cap passages per article and skip near-duplicates (overlapping neighbour chunks)."""

@@ -13,10 +13,9 @@ class BM25Index:
         self.analyzer = analyzer
         self.k1, self.b = k1, b
         self.n_docs = 0
-        self._postings: dict[str, tuple[int, int]] = {}  # term -> slice of _docs/_weights
-        self._docs = np.zeros(0, dtype=np.int32)
-        self._weights = np.zeros(0, dtype=np.float32)
-        self._idf: dict[str, float] = {}
+        # term i's postings are _docs/_weights[_bounds[i]:_bounds[i + 1]]
+        self._set([], np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.float32),
+                  np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 
     def build(self, texts: Sequence[str]) -> "BM25Index":
         """Vectorised build: one pass of Python per (document, distinct term), the rest in numpy."""
@@ -45,24 +44,42 @@ class BM25Index:
         df = np.bincount(tids, minlength=len(vocab))
         bounds = np.concatenate(([0], np.cumsum(df)))
         idf = np.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
-        self._postings = {term: (int(bounds[i]), int(bounds[i + 1])) for term, i in vocab.items()}
-        self._idf = {term: float(idf[i]) for term, i in vocab.items()}
+        self._set(list(vocab), bounds, idf.astype(np.float32), docs, self._weights.astype(np.float32))
         return self
 
+    def _set(self, terms: list[str], bounds: np.ndarray, idf: np.ndarray, docs: np.ndarray, weights: np.ndarray) -> None:
+        self._terms, self._bounds, self._idf_arr = terms, bounds, idf
+        self._docs, self._weights = docs, weights
+        self._term_ids = dict(zip(terms, range(len(terms))))
+
+    # -- persistence: plain arrays (no pickle), loaded in milliseconds by a new process --
+    def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {f"{prefix}.terms": np.asarray(self._terms, dtype=str), f"{prefix}.bounds": self._bounds,
+                f"{prefix}.idf": self._idf_arr, f"{prefix}.docs": self._docs, f"{prefix}.weights": self._weights,
+                f"{prefix}.n_docs": np.asarray([self.n_docs], dtype=np.int64)}
+
+    @classmethod
+    def from_arrays(cls, analyzer, arrays, prefix: str) -> "BM25Index":
+        index = cls(analyzer)
+        index.n_docs = int(arrays[f"{prefix}.n_docs"][0])
+        index._set(arrays[f"{prefix}.terms"].tolist(), arrays[f"{prefix}.bounds"], arrays[f"{prefix}.idf"],
+                   arrays[f"{prefix}.docs"], arrays[f"{prefix}.weights"])
+        return index
+
     def __contains__(self, term: str) -> bool:
-        return term in self._postings
+        return term in self._term_ids
 
     @property
     def vocabulary(self):
-        return self._postings.keys()
+        return self._term_ids.keys()
 
     def scores(self, weighted_terms: dict[str, float]) -> np.ndarray:
         out = np.zeros(self.n_docs, dtype=np.float32)
         for term, weight in weighted_terms.items():
-            posting = self._postings.get(term)
-            if posting is not None:
-                a, b = posting
-                out[self._docs[a:b]] += weight * self._idf[term] * self._weights[a:b]
+            i = self._term_ids.get(term)
+            if i is not None:
+                a, b = self._bounds[i], self._bounds[i + 1]
+                out[self._docs[a:b]] += weight * self._idf_arr[i] * self._weights[a:b]
         return out
 
     def query_terms(self, text: str, weight: float = 1.0) -> dict[str, float]:

@@ -167,10 +167,10 @@ class ChromaStore:
             )
         return self._collection
 
-    def check(self) -> None:
-        """Raise when the store cannot serve: its local folder was deleted, or a call fails."""
+    def check(self) -> int:
+        """Raise when the store cannot serve: its local folder was deleted, or a call fails. Returns the count."""
         self._raise_if_deleted()
-        self.collection.count()
+        return self.collection.count()
 
     def _raise_if_deleted(self) -> None:
         if not self.s.chroma_host and self._client is not None and not (self.local_path / "chroma.sqlite3").exists():
@@ -218,9 +218,10 @@ class ChromaStore:
         manifest = {k: v for k, v in manifest.items() if k != "valid"}
         _write_json_atomic(self.manifest_path, manifest)
 
-    def consistent(self, manifest: dict) -> bool:
+    def consistent(self, manifest: dict, count: int | None = None) -> bool:
+        """Whether the collection holds as many vectors as the manifest lists (`count`: already known)."""
         expected = sum(len(a["chunk_ids"]) for a in manifest["articles"].values())
-        return manifest.get("valid", True) and self.collection.count() == expected
+        return manifest.get("valid", True) and (self.collection.count() if count is None else count) == expected
 
     def reconcile(self, manifest: dict) -> int:
         """Make the manifest and the collection agree: delete vectors the manifest does not know,

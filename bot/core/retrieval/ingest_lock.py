@@ -1,0 +1,97 @@
+"""The ingest lock of a shared Chroma server: of several bot processes (shards, hosts) that use one server,
+one writes (ingest, reconcile, deletions) and the others read.
+
+The lock is a record in a small collection of the same server (`<prefix>-locks`, one record per collection),
+so every process that can reach the store sees it; nothing else has to be shared. Chroma has no
+compare-and-swap, but `add` keeps the first record of an id and `delete(where=...)` removes a record only
+while it still has that owner: a process writes its record, reads it back, and holds the lock only if the
+record is its own. The record expires unless renewed (`ttl_s`, renewed after every group of articles), so a
+crashed holder blocks the others for at most `ttl_s`. Expiry compares wall clocks: keep the hosts on NTP.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    owner: str  # host:pid:random
+    expires_at: float  # wall-clock seconds
+
+    def describe(self, now: float) -> str:
+        return f"{self.owner} (for {max(0.0, self.expires_at - now):.0f} s more unless renewed)"
+
+
+def new_owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class IngestLock:
+    def __init__(self, collection: Callable[[], object], name: str, *, ttl_s: float = 120.0,
+                 owner: str | None = None, clock: Callable[[], float] = time.time):
+        """`collection()`: the locks collection (created on first use); `name`: what is locked."""
+        self._collection = collection
+        self.name, self.ttl_s = name, ttl_s
+        self.owner = owner or new_owner()
+        self.clock = clock
+        self.held = False
+
+    def holder(self) -> LockHolder | None:
+        got = self._collection().get(ids=[self.name], include=["metadatas"])
+        if not got["ids"]:
+            return None
+        meta = got["metadatas"][0] or {}
+        return LockHolder(str(meta.get("owner", "?")), float(meta.get("expires_at", 0.0)))
+
+    def acquire(self) -> LockHolder | None:
+        """Take the lock if it is free, expired or already ours. Returns None when held by this process,
+        else who holds it."""
+        col = self._collection()
+        current = self.holder()
+        now = self.clock()
+        if current is not None and current.owner != self.owner and current.expires_at > now:
+            return current
+        if current is not None and current.owner == self.owner:
+            self.held = True
+            self.renew()
+            return None
+        if current is not None:  # expired: remove that record only, if it is still that one
+            col.delete(ids=[self.name], where={"owner": current.owner})
+            log.warning("ingest lock %s of %s expired; taking it over", self.name, current.owner)
+        col.add(ids=[self.name], embeddings=[[1.0]], documents=["contrepoint ingest lock"],
+                metadatas=[{"owner": self.owner, "expires_at": now + self.ttl_s}])
+        winner = self.holder()
+        self.held = winner is not None and winner.owner == self.owner
+        return None if self.held else winner
+
+    def renew(self) -> None:
+        """Push the expiry back while a long ingest runs. Raises LockLost when another process took it."""
+        if not self.held:
+            return
+        current = self.holder()
+        if current is None or current.owner != self.owner:
+            self.held = False
+            taker = current.owner if current else "nobody (it was removed)"
+            raise LockLost(f"the ingest lock {self.name} was taken over by {taker}; stopping this ingest")
+        # in place, not delete + add: no moment where the lock is free
+        self._collection().update(ids=[self.name], metadatas=[{"owner": self.owner, "expires_at": self.clock() + self.ttl_s}])
+
+    def release(self) -> None:
+        if self.held:
+            try:
+                self._collection().delete(ids=[self.name], where={"owner": self.owner})
+            finally:
+                self.held = False
+
+
+class LockLost(RuntimeError):
+    """This process held the ingest lock for too long without renewing it, and another took it."""
