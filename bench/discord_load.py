@@ -7,16 +7,26 @@ N concurrent /ask interactions go through the real AskCog callback with fake int
 - event-loop lag: lateness of a 5 ms ticker while the load runs (blocking work must stay off the
   loop: the cog runs the core through bot.run_core, i.e. worker threads).
 
-    python bench/discord_load.py [--n 200] [--embeddings hashing] [--fake-service SECONDS]
+    python bench/discord_load.py [--n 200] [--in-flight N] [--llm-delay SECONDS] [--embeddings hashing]
+                                 [--fake-service SECONDS]
 
 Prints a Markdown table. --fake-service replaces the core by a stub that blocks for SECONDS
-per question (to measure the Discord layer alone).
+per question (to measure the Discord layer alone). --llm-delay gives the real core a fake chat
+model (LangChain GenericFakeChatModel, no network) that answers a grounded JSON draft after
+SECONDS, like a slow provider; --in-flight N dispatches at most N interactions at once (N users
+waiting), the others arrive as earlier ones are answered. Issue 9's run:
+
+    python bench/discord_load.py --n 500 --in-flight 50 --llm-delay 2
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
+import json
+import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -45,6 +55,23 @@ QUESTIONS = [
     "Who invested 2 billion in Anthropic?",
     "Pourquoi Amazon exige-t-il l'usage de ses puces ?",
 ]
+
+
+def slow_chat_model(delay: float):
+    """A provider that takes `delay` seconds, then returns a well-formed two-sided draft citing [1] and [2]."""
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    draft = json.dumps({"kind": "debate", "intro": "Deux lectures s'opposent.", "sides": [
+        {"label": "Pour", "points": [{"text": "Un premier argument.", "citations": [1]}]},
+        {"label": "Contre", "points": [{"text": "Un second argument.", "citations": [2]}]}]}, ensure_ascii=False)
+
+    class SlowModel(GenericFakeChatModel):
+        def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+            time.sleep(delay)
+            return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+
+    return SlowModel(messages=itertools.repeat(AIMessage(content=draft)))
 
 
 class StubService:
@@ -120,11 +147,25 @@ async def run(args) -> str:
     else:
         from bot.core.service import Contrepoint
 
-        service = Contrepoint(settings, root=REPO)
+        chat_model = slow_chat_model(args.llm_delay) if args.llm_delay is not None else None
+        if chat_model is not None:
+            settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"timeout_s": args.llm_timeout})})
+        service = Contrepoint(settings, root=REPO, chat_model=chat_model)
         t0 = time.perf_counter()
         service.ensure_ready()
         label = f"real core, knowledge/ ({settings.embeddings.backend} embeddings; store built in {time.perf_counter() - t0:.1f} s)"
+        if chat_model is not None:
+            label += f"; fake chat model answering after {args.llm_delay:g} s (llm.timeout_s {args.llm_timeout:g})"
         service.ask(QUESTIONS[0], lang="fr")  # warm-up outside the measure
+        answers: list = []
+        real_ask = service.ask
+
+        def recording_ask(*a, **k):
+            answer = real_ask(*a, **k)
+            answers.append(answer)
+            return answer
+
+        service.ask = recording_ask
 
     bot = ContrepointBot(service, settings, prepare_core=False)
     cog = AskCog(bot)
@@ -135,19 +176,24 @@ async def run(args) -> str:
     stop = asyncio.Event()
     tick = asyncio.create_task(ticker(stop, lags))
     await asyncio.sleep(0.05)
+    slots = asyncio.Semaphore(args.in_flight or args.n)
+    dispatched = [0.0] * args.n
+
+    async def one(i: int, it):
+        async with slots:  # a user sends the command once an earlier one has been answered
+            dispatched[i] = time.perf_counter()
+            return await cog.ask.callback(cog, it, question=QUESTIONS[i % len(QUESTIONS)])
+
     start = time.perf_counter()
-    results = await asyncio.gather(
-        *(cog.ask.callback(cog, it, question=QUESTIONS[i % len(QUESTIONS)]) for i, it in enumerate(interactions)),
-        return_exceptions=True,
-    )
+    results = await asyncio.gather(*(one(i, it) for i, it in enumerate(interactions)), return_exceptions=True)
     elapsed = time.perf_counter() - start
     stop.set()
     await tick
     bot.answer_cache.close()
 
     errors = [r for r in results if isinstance(r, BaseException)]
-    ack = [(m["ack"] - start) * 1000 for m in marks if "ack" in m]
-    answer = [(m["answer"] - start) * 1000 for m in marks if "answer" in m]
+    ack = [(m["ack"] - dispatched[i]) * 1000 for i, m in enumerate(marks) if "ack" in m]
+    answer = [(m["answer"] - dispatched[i]) * 1000 for i, m in enumerate(marks) if "answer" in m]
     lag = [x * 1000 for x in lags]
     rows = [
         ("time to acknowledge (defer)", ack),
@@ -155,17 +201,24 @@ async def run(args) -> str:
         ("event-loop lag (5 ms ticker)", lag),
     ]
     out = [
-        f"### Discord load: {args.n} concurrent /ask",
+        f"### Discord load: {args.n} /ask, {args.in_flight or args.n} in flight",
         "",
         f"- core: {label}",
-        f"- max_concurrent_answers: {settings.discord.max_concurrent_answers}; wall time {elapsed:.2f} s; "
-        f"{len(answer) / elapsed:.1f} answers/s; errors: {len(errors)}",
+        f"- max_concurrent_answers: {settings.discord.max_concurrent_answers}; in flight: {args.in_flight or args.n}; "
+        f"wall time {elapsed:.2f} s; {len(answer) / elapsed:.1f} answers/s; errors: {len(errors)}",
+        f"- peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; load average at the end "
+        f"{os.getloadavg()[0]:.2f}",
         "",
         "| metric | n | p50 (ms) | p95 (ms) | max (ms) |",
         "|---|---:|---:|---:|---:|",
     ]
     for name, values in rows:
         out.append(f"| {name} | {len(values)} | {pct(values, 0.5):.1f} | {pct(values, 0.95):.1f} | {max(values, default=float('nan')):.1f} |")
+    if args.fake_service is None:
+        modes = statistics.multimode([a.mode for a in answers]) if answers else []
+        reasons = {r: sum(a.fallback_reason == r for a in answers) for r in {a.fallback_reason for a in answers} if r}
+        counts = {m: sum(a.mode == m for a in answers) for m in ("llm", "extractive", "fallback")}
+        out.insert(5, f"- answers by mode: {counts} (most: {modes}); fallback reasons: {reasons or 'none'}")
     if errors:
         out.append("")
         out.append(f"first error: {errors[0]!r}")
@@ -180,6 +233,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200, help="concurrent interactions (default 200)")
     parser.add_argument("--embeddings", default=None, help="override embeddings.backend (e.g. hashing)")
     parser.add_argument("--concurrency", type=int, default=None, help="override discord.max_concurrent_answers")
+    parser.add_argument("--in-flight", type=int, default=None, help="interactions in flight at once (default: all)")
+    parser.add_argument("--llm-delay", type=float, default=None, metavar="SECONDS", help="fake chat model answering after SECONDS")
+    parser.add_argument("--llm-timeout", type=float, default=30.0, help="llm.timeout_s for --llm-delay (default 30)")
     parser.add_argument("--fake-service", type=float, default=None, metavar="SECONDS", help="stub core blocking this long per question")
     args = parser.parse_args()
     print(asyncio.run(run(args)))

@@ -194,17 +194,23 @@ def ingest(app: AppContext, rebuild: bool) -> None:
     """Sync knowledge/ into the Chroma store (incremental, safe to re-run)."""
     from bot.core.knowledge.problems import KnowledgeFolderError
     from bot.core.progress import ProgressPrinter
+    from bot.core.retrieval.store import StoreError
 
     service = app.service(ready=False)
-    if rebuild:
-        service.kb.drop_store()
+    service.kb.retry_when_locked = False  # a command reports it and exits; the bot waits in the background
     try:
+        if rebuild:
+            service.kb.drop_store()
         report = service.sync(progress=ProgressPrinter(sys.stderr), allow_empty=rebuild)
-    except KnowledgeFolderError as exc:
+    except (StoreError, KnowledgeFolderError) as exc:  # one line, exit 1, no traceback
         raise click.ClickException(str(exc)) from None
     for problem in report.problems:
         click.echo(f"skipped: {problem}", err=True)
     click.echo(report.summary())
+    if report.waiting_for:
+        click.echo(f"Error: another process holds the ingest lock of the Chroma server at {service.kb.store.where}: "
+                   f"{report.waiting_for}. Nothing was written; run again when it is done.", err=True)
+        sys.exit(3)
 
 
 @cli.group()

@@ -40,6 +40,7 @@ class StoreSettings(_Section):
     chroma_port: int = Field(8000, ge=1, le=65535)
     chroma_ssl: bool = False
     chroma_timeout_s: float = Field(10.0, gt=0, le=300)  # per request to the Chroma server
+    ingest_lock_ttl_s: float = Field(300.0, ge=10, le=3600)  # shared server: a silent writer's lock expires after this
 
 
 class EmbeddingSettings(_Section):

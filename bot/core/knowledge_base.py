@@ -38,6 +38,10 @@ def _groups(articles: list[Article], chunks: dict[str, list[Chunk]], size: int):
         yield group
 
 
+class IngestBusy(RuntimeError):
+    """Another process holds the ingest lock of the shared Chroma server; retried later."""
+
+
 class _ManifestSaver:
     """Saves the manifest at most every `interval` seconds during a sync (it grows with the corpus)."""
 
@@ -76,10 +80,12 @@ class KnowledgeBase:
         self.embedder = QueryCache(embedder or build_embedder(settings.embeddings))
         fingerprint = {"max_chars": settings.chunking.max_chars, "overlap": settings.chunking.overlap_sentences}
         self.store = ChromaStore(settings.store, self.embedder.name, fingerprint)
-        self.recovery = StoreRecovery(self.store, self.sync)
+        self.recovery = StoreRecovery(self.store, self._resync_until_written)
         self.corpus_cache = CorpusCache(Path(settings.store.data_dir) / "corpus", self.store.collection_name)
         self.parsed_cache = ParsedArticles(Path(settings.store.data_dir) / "corpus" / f"{self.store.collection_name}-parsed.json")
         self._parsed: dict | None = None
+        self.retry_when_locked = True  # a sync that found the ingest lock held re-syncs in the background
+        self._lock_owner = None  # set on first use: host:pid:random, the same for every sync of this process
         # sentence and example vectors (reranking, routing), kept across processes
         self.vectors = PersistentCache(self.embedder, Path(settings.embeddings.cache_dir or settings.store.data_dir))
         self._lock = threading.RLock()
@@ -118,8 +124,19 @@ class KnowledgeBase:
         return self.recovery.status
 
     def drop_store(self) -> None:
+        """Empty the collection (`ingest --rebuild`). On a shared server only while holding the ingest lock:
+        StoreError names the process that holds it."""
         with self._lock:
-            self.store.drop()
+            lock = self._ingest_lock() if self.store.shared else None
+            holder = lock.acquire() if lock is not None else None
+            if holder is not None:
+                raise StoreError(f"Another process holds the ingest lock of the Chroma server at {self.store.where}: "
+                                 f"{holder.describe(time.time())}. Nothing was dropped; run again when it is done.")
+            try:
+                self.store.drop()
+            finally:
+                if lock is not None:
+                    lock.release()
             self._synced = False
 
     def sync(self, progress=None, allow_empty: bool = False) -> SyncReport:
@@ -145,7 +162,16 @@ class KnowledgeBase:
                 report.rebuilt = report.rebuilt or not self.store.s.chroma_host
                 report.problems.append(problem)
             self.store.available = True
+            if report.waiting_for and self.retry_when_locked:
+                self.recovery.retry(f"another process holds the ingest lock ({report.waiting_for})")
             return report
+
+    def _resync_until_written(self) -> SyncReport:
+        """What the recovery thread runs: a sync that counts as failed while another process holds the lock."""
+        report = self.sync()
+        if report.waiting_for:
+            raise IngestBusy(f"another process holds the ingest lock of {self.store.where}: {report.waiting_for}")
+        return report
 
     def _held_articles(self) -> int:
         """Articles the store's manifest lists, read without opening (or creating) the store."""
@@ -169,7 +195,12 @@ class KnowledgeBase:
             count = self.store.check()
             report.problems = [str(p) for p in loaded.problems]
             manifest = self.store.load_manifest()
-            if not manifest.get("valid", True):
+            lock = None
+            if self.store.shared:
+                manifest, lock = self._shared_manifest(loaded, manifest, count)
+                if lock is not None and not lock.held:
+                    return self._serve_while_locked(loaded, lock, report, t0)
+            elif not manifest.get("valid", True):
                 log.warning("manifest unusable (format, chunking or model changed); rebuilding the collection")
                 self.store.drop()
                 manifest = self.store._empty_manifest()
@@ -177,6 +208,60 @@ class KnowledgeBase:
             elif not self.store.consistent(manifest, count):
                 fixed = self.store.reconcile(manifest)  # e.g. an interrupted ingest, or a damaged collection
                 log.warning("store and manifest disagreed; reconciled %d article(s)", fixed)
+            try:
+                return self._apply(loaded, manifest, report, progress, lock, t0)
+            finally:
+                if lock is not None:
+                    lock.release()
+
+    def _shared_manifest(self, loaded, manifest: dict, count: int):
+        """Shared server: (manifest, lock). The manifest is the local one when it matches the collection,
+        else rebuilt from the collection (other processes write there too). When the folder needs writing,
+        the ingest lock is asked for: held, the manifest is read afresh from the collection; not held, the
+        caller serves without writing."""
+        if not self.store.consistent(manifest, count):
+            manifest = self.store.manifest_from_collection()
+        current = {a.id: a.content_hash for a in loaded.articles}
+        known = manifest["articles"]
+        if all(known.get(i, {}).get("hash") == h for i, h in current.items()) and set(known) <= set(current):
+            return manifest, None
+        lock = self._ingest_lock()
+        holder = lock.acquire()
+        if holder is not None:
+            lock.blocked_by = holder
+            return manifest, lock
+        manifest = self.store.manifest_from_collection()  # what the previous holder wrote
+        if not self.store.consistent(manifest):
+            fixed = self.store.reconcile(manifest)  # chunks of a writer that stopped half-way
+            log.warning("removed the partial chunks of %d article(s) left by an interrupted ingest", fixed)
+        return manifest, lock
+
+    def _ingest_lock(self):
+        from bot.core.retrieval.ingest_lock import IngestLock, new_owner
+
+        self._lock_owner = self._lock_owner or new_owner()
+        return IngestLock(self.store.locks, self.store.collection_name, ttl_s=self.store.s.ingest_lock_ttl_s,
+                          owner=self._lock_owner)
+
+    def _serve_while_locked(self, loaded, lock, report: SyncReport, t0: float) -> SyncReport:
+        """Another process is writing into the shared server: serve the folder with the vectors the store
+        already holds (the rest is found lexically), write nothing, and try again later."""
+        report.waiting_for = lock.blocked_by.describe(time.time())
+        report.unchanged = len(loaded.articles)
+        self._install(list(loaded.articles), {}, report)
+        self._installed_key = None  # the next sync installs again once the writer is done
+        self.problems = list(loaded.problems) + self._curated_problems
+        report.chunks = sum(len(v) for v in self.view.chunks.values())
+        report.seconds = time.perf_counter() - t0
+        self._synced = True
+        log.info("knowledge sync: another process holds the ingest lock of %s (%s); serving without writing",
+                 self.store.where, report.waiting_for)
+        return report
+
+    def _apply(self, loaded, manifest: dict, report: SyncReport, progress, lock, t0: float) -> SyncReport:
+        """Write the folder's changes into the store (holding the ingest lock on a shared server) and
+        install the new view."""
+        with self._lock:
             known = manifest["articles"]
             saver = _ManifestSaver(self.store, manifest)
             current = {a.id: a for a in loaded.articles}
@@ -202,6 +287,8 @@ class KnowledgeBase:
             progress.start(len(todo), "embedding")
             chunks_by_article = {art.id: self._chunk(art) for art in todo}
             for group in _groups(todo, chunks_by_article, GROUP_CHUNKS):
+                if lock is not None:
+                    lock.renew()  # raises LockLost if another process took it over
                 for art in group:
                     if art.id in known:
                         fresh = {c.id for c in chunks_by_article[art.id]}

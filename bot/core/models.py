@@ -218,6 +218,7 @@ class SyncReport:
     rebuilt: bool = False
     problems: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # invalid files whose last good version is still served
+    waiting_for: str = ""  # shared server: the process holding the ingest lock; nothing was written
 
     @property
     def changed(self) -> bool:
@@ -229,4 +230,5 @@ class SyncReport:
             f"unchanged={self.unchanged} chunks={self.chunks} embedded={self.embedded} "
             f"seconds={self.seconds:.2f}"
             + (f" kept={len(self.kept)} (invalid: {', '.join(self.kept)})" if self.kept else "")
+            + (f" waiting-for-ingest-lock={self.waiting_for}" if self.waiting_for else "")
         )

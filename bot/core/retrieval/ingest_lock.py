@@ -19,6 +19,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.core.retrieval.store import StoreError
+
 log = logging.getLogger(__name__)
 
 
@@ -44,6 +46,7 @@ class IngestLock:
         self.owner = owner or new_owner()
         self.clock = clock
         self.held = False
+        self.blocked_by: LockHolder | None = None  # who held it at the last refused acquire()
 
     def holder(self) -> LockHolder | None:
         got = self._collection().get(ids=[self.name], include=["metadatas"])
@@ -93,5 +96,5 @@ class IngestLock:
                 self.held = False
 
 
-class LockLost(RuntimeError):
+class LockLost(StoreError):
     """This process held the ingest lock for too long without renewing it, and another took it."""

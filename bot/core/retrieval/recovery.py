@@ -44,7 +44,19 @@ class StoreRecovery:
             self._thread = threading.Thread(target=self._run, name="contrepoint-store-recovery", daemon=True)
             self._thread.start()
 
+    def retry(self, reason: str) -> None:
+        """The store works but a sync could not write (another process holds the shared server's ingest
+        lock): re-sync in the background, with backoff, until it has written (once; search keeps working)."""
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self.last_error = reason
+            log.info("%s; re-syncing in the background once it is released", reason)
+            self._thread = threading.Thread(target=self._run, name="contrepoint-ingest-wait", daemon=True)
+            self._thread.start()
+
     def _run(self) -> None:
+        was_down = not self.store.available
         delay = self.first_delay_s
         while not self._stop.is_set():
             try:
@@ -57,7 +69,10 @@ class StoreRecovery:
                 continue
             self.store.available = True
             self.last_error = ""
-            log.info("Chroma store usable again (%s): dense search is back", self.store.where)
+            if was_down:
+                log.info("Chroma store usable again (%s): dense search is back", self.store.where)
+            else:
+                log.info("knowledge re-synced into %s", self.store.where)
             return
 
     def wait(self, timeout: float | None = None) -> bool:

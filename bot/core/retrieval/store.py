@@ -100,6 +100,13 @@ class ChromaStore:
         self.available = True  # False while the store is being rebuilt or reconnected: search is lexical-only
         self._client = None
         self._collection = None
+        self._locks = None
+        self._chunking = json.dumps(fingerprint, sort_keys=True)
+
+    @property
+    def shared(self) -> bool:
+        """A Chroma server, which other bot processes may use too (they coordinate by the ingest lock)."""
+        return bool(self.s.chroma_host)
 
     # -- connection --------------------------------------------------------------
     def unreachable(self, exc: BaseException) -> StoreError:
@@ -167,6 +174,15 @@ class ChromaStore:
             )
         return self._collection
 
+    def locks(self):
+        """The collection of this server's ingest locks (bot/core/retrieval/ingest_lock.py), created on first use."""
+        if self._locks is None:
+            if self._client is None:
+                self._client = self._connect()
+            self._locks = self._client.get_or_create_collection(
+                f"{self.s.collection_prefix}-locks"[:63], embedding_function=None, metadata={"app": "contrepoint"})
+        return self._locks
+
     def check(self) -> int:
         """Raise when the store cannot serve: its local folder was deleted, or a call fails. Returns the count."""
         self._raise_if_deleted()
@@ -179,7 +195,7 @@ class ChromaStore:
     def reset(self) -> None:
         """Forget the connection after a failure. A local store that is gone or unreadable is moved aside and
         started afresh (the next sync re-embeds every article, from the vector cache); a server is reconnected."""
-        self._client, self._collection = None, None
+        self._client, self._collection, self._locks = None, None, None
         if self.s.chroma_host:
             return
         _forget_cached_system(self.local_path)
@@ -242,6 +258,30 @@ class ChromaStore:
         self.save_manifest(manifest)
         return len(affected)
 
+    def manifest_from_collection(self, page: int = 5000) -> dict:
+        """The manifest rebuilt from the chunks' metadata: every article whose chunks are all in the
+        collection (written by this or another process sharing the server). Partial articles are left out."""
+        found: dict[tuple[str, str], dict] = {}
+        offset = 0
+        while True:
+            got = self.collection.get(include=["metadatas"], limit=page, offset=offset)
+            for cid, meta in zip(got["ids"], got["metadatas"]):
+                meta = meta or {}
+                if meta.get("chunking") != self._chunking:
+                    continue  # written with other chunking settings (or before they were recorded): redone
+                key = (str(meta.get("article_id")), str(meta.get("content_hash")))
+                entry = found.setdefault(key, {"source": meta.get("source"), "expected": meta.get("chunks"), "chunks": {}})
+                entry["chunks"][int(meta.get("chunk_index", -1))] = cid
+            if len(got["ids"]) < page:
+                break
+            offset += page
+        manifest = self._empty_manifest()
+        for (art_id, digest), entry in sorted(found.items()):
+            if entry["expected"] and len(entry["chunks"]) == entry["expected"] and art_id not in manifest["articles"]:
+                ids = [entry["chunks"][i] for i in sorted(entry["chunks"])]
+                manifest["articles"][art_id] = {"hash": digest, "source": entry["source"], "chunk_ids": ids}
+        return manifest
+
     # -- snapshots: last good version of each article, so a broken file loses nothing --
     def save_snapshot(self, article: Article) -> None:
         data = {k: getattr(article, k) for k in ("id", "title", "body", "source", "language", "outlet", "published", "content_hash")}
@@ -271,8 +311,9 @@ class ChromaStore:
             documents=[c.text for _, c in rows],
             metadatas=[
                 {"article_id": c.article_id, "chunk_index": c.index, "start": c.start, "end": c.end,
-                 "title": art.title, "source": art.source, "content_hash": art.content_hash}
-                for art, c in rows
+                 "title": art.title, "source": art.source, "content_hash": art.content_hash, "chunks": len(chunks),
+                 "chunking": self._chunking}
+                for art, chunks in items for c in chunks
             ],
         )
 
