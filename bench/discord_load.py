@@ -149,13 +149,15 @@ async def run(args) -> str:
 
         chat_model = slow_chat_model(args.llm_delay) if args.llm_delay is not None else None
         if chat_model is not None:
-            settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"timeout_s": args.llm_timeout})})
+            llm = {"timeout_s": args.llm_timeout, "max_concurrent_requests": args.llm_concurrency or settings.llm.max_concurrent_requests}
+            settings = settings.model_copy(update={"llm": settings.llm.model_copy(update=llm)})
         service = Contrepoint(settings, root=REPO, chat_model=chat_model)
         t0 = time.perf_counter()
         service.ensure_ready()
         label = f"real core, knowledge/ ({settings.embeddings.backend} embeddings; store built in {time.perf_counter() - t0:.1f} s)"
         if chat_model is not None:
-            label += f"; fake chat model answering after {args.llm_delay:g} s (llm.timeout_s {args.llm_timeout:g})"
+            label += (f"; fake chat model answering after {args.llm_delay:g} s (llm.timeout_s {args.llm_timeout:g}, "
+                      f"llm.max_concurrent_requests {settings.llm.max_concurrent_requests})")
         service.ask(QUESTIONS[0], lang="fr")  # warm-up outside the measure
         answers: list = []
         real_ask = service.ask
@@ -236,6 +238,7 @@ def main() -> None:
     parser.add_argument("--in-flight", type=int, default=None, help="interactions in flight at once (default: all)")
     parser.add_argument("--llm-delay", type=float, default=None, metavar="SECONDS", help="fake chat model answering after SECONDS")
     parser.add_argument("--llm-timeout", type=float, default=30.0, help="llm.timeout_s for --llm-delay (default 30)")
+    parser.add_argument("--llm-concurrency", type=int, default=None, help="llm.max_concurrent_requests for --llm-delay")
     parser.add_argument("--fake-service", type=float, default=None, metavar="SECONDS", help="stub core blocking this long per question")
     args = parser.parse_args()
     print(asyncio.run(run(args)))

@@ -122,6 +122,7 @@ class LLMSettings(_Section):
     timeout_s: float = Field(30.0, gt=0, le=600)
     max_retries: int = Field(1, ge=0, le=10)  # provider SDK retries (429, 5xx), all within timeout_s
     max_passages: int = Field(8, ge=1, le=30)
+    max_concurrent_requests: int = Field(8, ge=1, le=64)  # provider calls at once (your tier's concurrency limit)
     circuit_breaker: CircuitBreakerSettings = CircuitBreakerSettings()
 
 

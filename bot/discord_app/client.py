@@ -7,7 +7,10 @@ threads through `run_core`, under a global concurrency limit.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Sequence, TypeVar
 
 import discord
@@ -122,12 +125,16 @@ class ContrepointBot(commands.Bot):
         self.answers: LRU = LRU(512)  # answer key -> Answer / CounterResult
         self.extension_errors: dict[str, str] = {}
         self._core_slots = asyncio.Semaphore(settings.discord.max_concurrent_answers)
+        # Its own threads: asyncio's default executor has cpu_count + 4 of them (6 on 2 cores), which capped
+        # answers at 6 in flight whatever max_concurrent_answers said (bench/discord_load.py, 2 s LLM).
+        self._core_pool = ThreadPoolExecutor(settings.discord.max_concurrent_answers, thread_name_prefix="contrepoint-core")
 
     # -- core work -------------------------------------------------------------------------
     async def run_core(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking core work in a worker thread, at most `max_concurrent_answers` at once."""
         async with self._core_slots:
-            return await asyncio.to_thread(fn, *args, **kwargs)
+            call = functools.partial(contextvars.copy_context().run, fn, *args, **kwargs)
+            return await asyncio.get_running_loop().run_in_executor(self._core_pool, call)
 
     # -- start-up --------------------------------------------------------------------------
     async def load_all_extensions(self) -> list[str]:
@@ -188,6 +195,7 @@ class ContrepointBot(commands.Bot):
         finally:
             await asyncio.to_thread(self.answer_cache.close)
             await asyncio.to_thread(self.service.close_polls)
+            self._core_pool.shutdown(wait=False, cancel_futures=True)
 
 
 class ShardedContrepointBot(ContrepointBot, commands.AutoShardedBot):

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from bot.core.evaluation import evaluate, is_hit, load_eval
 
 REPO = Path(__file__).resolve().parents[2]
@@ -87,3 +89,32 @@ def test_debate_suggestions_never_block_before_the_store_is_ready(shared_service
     warm = shared_service.suggest_debates("emploi travailleurs")
     assert warm and len(shared_service.suggest_debates("", limit=25)) <= 25
     assert any("travailleurs" in d.question for d in warm)
+
+
+@pytest.mark.parametrize("question", [
+    "```\nQuel est le rôle d'Amazon ?\n```",
+    "> Pourquoi Google investit dans Anthropic ?",
+    "voila ma question :\n- Combien Amazon a-t-il investi ?",
+    "### Quelle est la position d'Amazon",
+])
+def test_a_capital_after_markdown_at_a_line_start_is_not_a_name(shared_kb, question):
+    _, evidence = shared_kb.retriever.search_with_evidence(question, k=3)
+    assert not evidence["unknown_names"], evidence["names"]
+
+
+def test_an_unknown_name_inside_a_line_is_still_reported(shared_kb):
+    _, evidence = shared_kb.retriever.search_with_evidence("```\nPourquoi Zorglub a-t-il fondé Anthropic ?\n```", k=3)
+    assert evidence["unknown_names"] == ["Zorglub"]
+
+
+@pytest.mark.parametrize("word", ["Microsoft", "computer", "work", "jobs", "Google", "Amazon"])
+def test_content_words_are_not_stop_words(word):
+    from bot.core.retrieval.analysis import stopwords, word_terms
+
+    assert word.lower() not in stopwords() and word_terms(word)
+
+
+def test_microsoft_is_a_known_name_and_searchable(shared_kb):
+    _, evidence = shared_kb.retriever.search_with_evidence("Quelle est la position de Microsoft ?", k=3)
+    assert evidence["unknown_names"] == []
+    assert any("Microsoft" in p.text for p in shared_kb.search("Microsoft", k=3, mode="bm25"))

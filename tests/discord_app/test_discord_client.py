@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from types import SimpleNamespace
 from unittest.mock import AsyncMock
@@ -51,6 +52,17 @@ async def test_run_core_runs_off_the_loop_and_bounds_concurrency(fake_service, d
     assert results == [i * 2 for i in range(8)]
     assert state["max"] == 2
     assert loop_thread not in state["threads"]
+
+
+async def test_run_core_reaches_max_concurrent_answers_beyond_the_default_executor(fake_service, discord_settings):
+    """asyncio's default executor has cpu_count + 4 threads; the bot's own pool lets every slot run."""
+    slots = (os.cpu_count() or 1) + 6
+    bot = ContrepointBot(fake_service, with_discord(discord_settings, max_concurrent_answers=slots), prepare_core=False)
+    barrier = threading.Barrier(slots, timeout=5)  # breaks unless all of them run at the same time
+
+    results = await asyncio.gather(*(bot.run_core(barrier.wait) for _ in range(slots)))
+    assert sorted(results) == list(range(slots))
+    bot._core_pool.shutdown()
 
 
 async def test_setup_hook_prepares_everything_but_never_syncs(fake_service, discord_settings):

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -53,7 +54,13 @@ LANGUAGE_NAMES = {"fr": "French (français)", "en": "English"}
 
 # Model calls run here so a stuck call can be abandoned after `timeout_s`.
 # Never shut down with `with`: that would wait for a stuck call.
-_EXECUTOR = ThreadPoolExecutor(max_workers=8, thread_name_prefix="contrepoint-llm")
+
+
+@lru_cache(maxsize=4)
+def _executor(workers: int) -> ThreadPoolExecutor:
+    """The provider calls' worker threads (llm.max_concurrent_requests), created on first use."""
+    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="contrepoint-llm")
+
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
@@ -251,6 +258,7 @@ def draft_with_llm(
     debate: Debate | None,
     timeout_s: float,
     prompts_dir: Path,
+    max_concurrent: int = 8,
 ) -> LLMDraft:
     """Ask `model` for a draft grounded in `passages` and validate it.
 
@@ -263,7 +271,7 @@ def draft_with_llm(
     except ConfigError as exc:
         raise _failure("error", str(exc)) from None
     messages = render_messages(system, user_template, question=question, lang=lang, passages=passages, debate=debate)
-    mode, raw = _call_with_timeout(lambda: _request(model, messages), timeout_s)
+    mode, raw = _call_with_timeout(lambda: _request(model, messages), timeout_s, max_concurrent)
     answer = _parse(mode, raw)
     return _validate(answer, len(passages))
 
@@ -284,8 +292,9 @@ def _request(model: BaseChatModel, messages: list[BaseMessage]) -> tuple[str, An
     return "structured", structured.invoke(messages)
 
 
-def _call_with_timeout(fn: Callable[[], tuple[str, Any]], timeout_s: float) -> tuple[str, Any]:
-    future = _EXECUTOR.submit(fn)
+def _call_with_timeout(fn: Callable[[], tuple[str, Any]], timeout_s: float, workers: int = 8) -> tuple[str, Any]:
+    """At most `workers` provider calls at once; a call still queued when `timeout_s` is up is a timeout."""
+    future = _executor(workers).submit(fn)
     try:
         return future.result(timeout=max(0.01, float(timeout_s)))
     except TimeoutError:  # concurrent.futures.TimeoutError is TimeoutError on 3.11

@@ -160,7 +160,8 @@ class AnswerEngine:
         try:
             draft = draft_with_llm(model, question=ctx.question, lang=ctx.lang, passages=passages,
                                    debate=ctx.debate, timeout_s=self.settings.llm.timeout_s,
-                                   prompts_dir=self.kb.root / "prompts")
+                                   prompts_dir=self.kb.root / "prompts",
+                                   max_concurrent=self.settings.llm.max_concurrent_requests)
         except LLMFailure as exc:
             if self.breaker is not None:
                 # an ungrounded draft is a model that answers, not a provider that fails

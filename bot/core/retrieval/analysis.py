@@ -14,9 +14,14 @@ _TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+", re.UNICODE)
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    """Function words of French and English (the `stop-words` package), accent-folded, plus elided
-    letters (l', d', qu'…): neither BM25 terms nor names. Read on first use, not at import."""
-    return frozenset(fold(w) for lang in ("french", "english") for w in get_stop_words(lang)) | frozenset("cdjlmnsty")
+    """Function words of French (the `stop-words` package) and English (scikit-learn's list: the
+    `stop-words` English list has 1,333 entries, "microsoft", "computer" and "work" among them, which
+    made those words unsearchable and "Microsoft" an unknown name), accent-folded, plus elided letters
+    (l', d', qu'…): neither BM25 terms nor names. Read on first use, not at import."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    words = set(get_stop_words("french")) | set(ENGLISH_STOP_WORDS)
+    return frozenset(fold(w) for w in words) | frozenset("cdjlmnsty")
 
 _stemmer = snowballstemmer.stemmer("french")
 

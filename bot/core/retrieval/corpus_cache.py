@@ -21,7 +21,7 @@ from bot.core.models import Article, Chunk
 from bot.core.retrieval.corpus_index import CorpusIndexes
 
 log = logging.getLogger(__name__)
-CACHE_VERSION = 1  # bump when CorpusIndexes, the analyzers or the chunk layout change
+CACHE_VERSION = 2  # bump when CorpusIndexes, the analyzers or the chunk layout change
 
 
 def corpus_key(state: tuple, fingerprint: dict) -> str:

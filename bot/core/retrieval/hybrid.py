@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 Mode = Literal["hybrid", "bm25", "dense"]
 # A capitalised word that does not open a sentence: a name ("Amazon", "Elon Musk", "OpenAI").
 _NAME = re.compile(r"(?<![.?!]\s)(?<=[\s'’])[A-ZÀ-Ý][\w-]{2,}")
+# A line break with the markdown that may open a line (code fence, quote, list, heading): what follows opens
+# a sentence, so its capital is not a name ("```\nQuel est…", "> Pourquoi…", "- Combien…").
+_LINE_OPENING = re.compile(r"(?:\A|\s*\n)[\s`>*#_~|+-]*")
 REPAIR_WEIGHT = 0.7
 
 
@@ -133,7 +136,7 @@ class HybridRetriever:
         """Best dense similarity among the chosen passages, and the names of the query with whether
         any article mentions them (a name no source mentions is what premise checks look at)."""
         names = []
-        for m in _NAME.finditer(query):
+        for m in _NAME.finditer(_LINE_OPENING.sub(". ", query)):
             name = m.group(0)
             known = fold(name) in self._surface or bool(any(t in self.words for t in word_terms(name)))
             names.append((name, known))

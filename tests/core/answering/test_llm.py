@@ -484,3 +484,38 @@ def test_build_chat_model_unknown_provider(spec):
 def test_build_chat_model_requires_a_model():
     with pytest.raises(ConfigError, match="llm.model is not set"):
         build_chat_model(LLMSettings())
+
+
+def test_at_most_max_concurrent_provider_calls_run_at_once(passages):
+    """llm.max_concurrent_requests bounds the calls in flight; the others queue (within their timeout)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from typing import Any
+
+    from fake_models import RecordingModel
+
+    from bot.core.answering.llm import draft_with_llm
+
+    running, peak, lock = [0], [0], threading.Lock()
+    gate = threading.Event()
+
+    class Counting(RecordingModel):
+        gate: Any = None
+
+        def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+            with lock:
+                running[0] += 1
+                peak[0] = max(peak[0], running[0])
+            try:
+                gate.wait(0.3)
+                return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
+            finally:
+                with lock:
+                    running[0] -= 1
+
+    payload = AIMessage(content=json.dumps(DEBATE_PAYLOAD, ensure_ascii=False))
+    models = [Counting(messages=iter([payload]), gate=gate) for _ in range(6)]
+    with ThreadPoolExecutor(6) as pool:
+        drafts = list(pool.map(lambda m: draft_with_llm(m, question="q", lang="fr", passages=passages, debate=None,
+                                                          timeout_s=10, prompts_dir=REPO / "prompts",
+                                                          max_concurrent=3), models))
+    assert peak[0] == 3 and all(d.kind == "debate" for d in drafts)
