@@ -118,3 +118,11 @@ def test_microsoft_is_a_known_name_and_searchable(shared_kb):
     _, evidence = shared_kb.retriever.search_with_evidence("Quelle est la position de Microsoft ?", k=3)
     assert evidence["unknown_names"] == []
     assert any("Microsoft" in p.text for p in shared_kb.search("Microsoft", k=3, mode="bm25"))
+
+
+def test_english_stop_words_are_scikit_learns_list():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from bot.core.retrieval.analysis import _english_stop_words
+
+    assert _english_stop_words() == ENGLISH_STOP_WORDS

@@ -27,6 +27,7 @@ class ParsedArticles:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._saved: frozenset[str] = frozenset()
+        self._entries: dict[str, Parsed] = {}
 
     def load(self) -> dict[str, Parsed]:
         try:
@@ -40,14 +41,14 @@ class ParsedArticles:
         except Exception as exc:  # noqa: BLE001 - damaged: parse the files again
             log.warning("parsed-article cache %s unusable (%s); parsing the files again", self.path, type(exc).__name__)
             return {}
-        self._saved = frozenset(out)
+        self._saved, self._entries = frozenset(out), out
         return out
 
     def save(self, articles: list[Article]) -> dict[str, Parsed]:
         """Record these articles (and only these); writes only when the set changed. Never raises."""
+        if frozenset(a.content_hash for a in articles) == self._saved:
+            return self._entries
         entries = {a.content_hash: Parsed(replace(a, body=""), len(a.body)) for a in articles}
-        if frozenset(entries) == self._saved:
-            return entries
         data = {"version": VERSION, "articles": {h: {"article": asdict(p.article), "body_len": p.body_len}
                                                  for h, p in entries.items()}}
         try:
@@ -56,7 +57,7 @@ class ParsedArticles:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(data, fh, ensure_ascii=False)
             os.replace(tmp, self.path)
-            self._saved = frozenset(entries)
+            self._saved, self._entries = frozenset(entries), entries
         except OSError as exc:
             log.warning("cannot write %s (%s); the next process parses the files again", self.path, exc)
         return entries

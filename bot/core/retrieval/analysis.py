@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import snowballstemmer
 from stop_words import get_stop_words
@@ -18,10 +19,25 @@ def stopwords() -> frozenset[str]:
     `stop-words` English list has 1,333 entries, "microsoft", "computer" and "work" among them, which
     made those words unsearchable and "Microsoft" an unknown name), accent-folded, plus elided letters
     (l', d', qu'…): neither BM25 terms nor names. Read on first use, not at import."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    words = set(get_stop_words("french")) | set(ENGLISH_STOP_WORDS)
+    words = set(get_stop_words("french")) | set(_english_stop_words())
     return frozenset(fold(w) for w in words) | frozenset("cdjlmnsty")
+
+def _english_stop_words() -> frozenset[str]:
+    """scikit-learn's ENGLISH_STOP_WORDS, read from its data module alone: importing sklearn costs ~0.9 s,
+    which a new process re-syncing the store should not pay for a word list."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("sklearn")
+    path = Path(spec.origin).parent / "feature_extraction" / "_stop_words.py" if spec and spec.origin else None
+    if path is not None and path.is_file():
+        module_spec = importlib.util.spec_from_file_location("_contrepoint_sklearn_stop_words", path)
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+        return module.ENGLISH_STOP_WORDS
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # layout changed: the slow way
+
+    return ENGLISH_STOP_WORDS
+
 
 _stemmer = snowballstemmer.stemmer("french")
 
