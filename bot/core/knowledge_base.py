@@ -41,6 +41,8 @@ def _groups(articles: list[Article], chunks: dict[str, list[Chunk]], size: int):
 class IngestBusy(RuntimeError):
     """Another process holds the ingest lock of the shared Chroma server; retried later."""
 
+    expected = True  # logged at INFO by the recovery loop
+
 
 class _ManifestSaver:
     """Saves the manifest at most every `interval` seconds during a sync (it grows with the corpus)."""

@@ -63,7 +63,9 @@ class StoreRecovery:
                 self.resync()
             except Exception as exc:  # noqa: BLE001 - logged in one line; retried
                 self.last_error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                log.warning("%s Retrying in %g s.", self.last_error, delay)
+                # waiting for another process's ingest is expected (it can last hours): not a warning
+                level = logging.INFO if getattr(exc, "expected", False) else logging.WARNING
+                log.log(level, "%s Retrying in %g s.", self.last_error, delay)
                 self._stop.wait(delay)
                 delay = min(delay * 2, self.max_delay_s)
                 continue
