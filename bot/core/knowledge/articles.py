@@ -41,18 +41,25 @@ def slugify(name: str) -> str:
 
 def article_files(folder: Path) -> list[Path]:
     """Every article file under `folder` (sorted), skipping READMEs and hidden/underscore files and folders."""
+    return [Path(name) for _, name in _article_paths(folder)]
+
+
+def _article_paths(folder: Path) -> list[tuple[str, str]]:
+    """(path relative to `folder` with '/', path as a string) of every article file, sorted by path parts.
+    Strings, not Path objects: 5,000 files are listed in about 0.03 s."""
     if not folder.is_dir():
         return []
-    found: list[tuple[str, ...]] = []
-    for top, dirs, files in os.walk(folder):  # strings, not Path objects: 5,000 files in about 0.03 s
+    found: list[tuple[tuple[str, ...], str]] = []
+    for top, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
         rel = os.path.relpath(top, folder)
         parts = () if rel == "." else tuple(rel.split(os.sep))
         for name in files:
             stem, suffix = os.path.splitext(name)
             if suffix.lower() in ARTICLE_SUFFIXES and stem.lower() != "readme" and not name.startswith((".", "_")):
-                found.append(parts + (name,))
-    return [folder.joinpath(*parts) for parts in sorted(found) if folder.joinpath(*parts).is_file()]
+                found.append((parts + (name,), os.path.join(top, name)))
+    found.sort()
+    return [("/".join(parts), name) for parts, name in found if os.path.isfile(name)]
 
 
 def _split_front_matter(text: str) -> tuple[dict | None, str]:
@@ -96,7 +103,7 @@ def _str_field(meta: dict, key: str) -> str | None:
     raise ArticleError(f"front matter '{key}' must be text, got {type(value).__name__}")
 
 
-def parse_article(path: Path, raw: bytes, source: str, parsed: dict | None = None) -> Article:
+def parse_article(path: Path | str, raw: bytes, source: str, parsed: dict | None = None) -> Article:
     """Parse one file. Raises ArticleError with a human-readable reason.
     `parsed`: articles parsed before, by content hash (bot/core/knowledge/parsed_cache.py): a file whose
     bytes and path did not change is not parsed again, only its body is taken from the text."""
@@ -121,6 +128,7 @@ def parse_article(path: Path, raw: bytes, source: str, parsed: dict | None = Non
         raise ArticleError(f"unknown front matter key(s): {', '.join(sorted(map(str, unknown)))}; allowed: {', '.join(sorted(FRONT_MATTER_KEYS))}")
     if not body.strip():
         raise ArticleError("no article text after the front matter")
+    path = Path(path)
     art_id = _str_field(meta, "id") or slugify(path.stem)
     if not _ID_RE.match(art_id):
         raise ArticleError(f"invalid id {art_id!r}: use lowercase letters, digits and '-'")
@@ -155,18 +163,16 @@ def load_articles(folder: Path, root: Path, cache: dict | None = None, parsed: d
     by_title: dict[str, str] = {}
     fresh_cache: dict = {}
     base = _relative(folder, root)  # resolved once: resolving 5,000 paths costs about 0.4 s
-    head = str(folder).rstrip(os.sep) + os.sep
-    for path in article_files(folder):
-        name = str(path)
-        rel = (name[len(head):] if name.startswith(head) else os.path.relpath(name, folder)).replace(os.sep, "/")
+    for rel, path in _article_paths(folder):
         source = rel if base == "." else f"{base}/{rel}"
         try:
-            st = path.stat()
+            st = os.stat(path)
             hit = cache.get(path) if cache is not None else None
             if hit is not None and hit[:2] == (st.st_mtime_ns, st.st_size):
                 article = hit[2]
             else:
-                article = parse_article(path, path.read_bytes(), source, parsed)
+                with open(path, "rb") as fh:
+                    article = parse_article(path, fh.read(), source, parsed)
             fresh_cache[path] = (st.st_mtime_ns, st.st_size, article)
         except ArticleError as exc:
             result.problems.append(Problem(source, str(exc)))
