@@ -232,10 +232,14 @@ class KnowledgeBase:
         if holder is not None:
             lock.blocked_by = holder
             return manifest, lock
-        manifest = self.store.manifest_from_collection()  # what the previous holder wrote
-        if not self.store.consistent(manifest):
-            fixed = self.store.reconcile(manifest)  # chunks of a writer that stopped half-way
-            log.warning("removed the partial chunks of %d article(s) left by an interrupted ingest", fixed)
+        try:
+            manifest = self.store.manifest_from_collection()  # what the previous holder wrote
+            if not self.store.consistent(manifest):
+                fixed = self.store.reconcile(manifest)  # chunks of a writer that stopped half-way
+                log.warning("removed the partial chunks of %d article(s) left by an interrupted ingest", fixed)
+        except BaseException:
+            lock.release()
+            raise
         return manifest, lock
 
     def _ingest_lock(self):
