@@ -228,9 +228,7 @@ class KnowledgeBase:
         if all(known.get(i, {}).get("hash") == h for i, h in current.items()) and set(known) <= set(current):
             return manifest, None
         lock = self._ingest_lock()
-        holder = lock.acquire()
-        if holder is not None:
-            lock.blocked_by = holder
+        if lock.acquire() is not None:  # held by another process: lock.blocked_by says who
             return manifest, lock
         try:
             manifest = self.store.manifest_from_collection()  # what the previous holder wrote

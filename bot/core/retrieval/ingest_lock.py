@@ -62,6 +62,7 @@ class IngestLock:
         current = self.holder()
         now = self.clock()
         if current is not None and current.owner != self.owner and current.expires_at > now:
+            self.blocked_by = current
             return current
         if current is not None and current.owner == self.owner:
             self.held = True
@@ -74,7 +75,11 @@ class IngestLock:
                 metadatas=[{"owner": self.owner, "expires_at": now + self.ttl_s}])
         winner = self.holder()
         self.held = winner is not None and winner.owner == self.owner
-        return None if self.held else winner
+        if self.held:
+            self.blocked_by = None
+        else:  # another owner, or the record vanished meanwhile (removed by someone): not ours either way
+            self.blocked_by = winner or LockHolder("unknown (the lock record was removed meanwhile)", now)
+        return self.blocked_by
 
     def renew(self) -> None:
         """Push the expiry back while a long ingest runs. Raises LockLost when another process took it."""
