@@ -208,8 +208,9 @@ def ingest(app: AppContext, rebuild: bool) -> None:
         click.echo(f"skipped: {problem}", err=True)
     click.echo(report.summary())
     if report.waiting_for:
-        click.echo(f"Error: another process holds the ingest lock of the Chroma server at {service.kb.store.where}: "
-                   f"{report.waiting_for}. Nothing was written; run again when it is done.", err=True)
+        from bot.core.retrieval.ingest_lock import locked_message
+
+        click.echo(f"Error: {locked_message(service.kb.store.where, report.waiting_for, 'Nothing was written')}", err=True)
         sys.exit(3)
 
 

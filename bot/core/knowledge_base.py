@@ -86,6 +86,7 @@ class KnowledgeBase:
         self.corpus_cache = CorpusCache(Path(settings.store.data_dir) / "corpus", self.store.collection_name)
         self.parsed_cache = ParsedArticles(Path(settings.store.data_dir) / "corpus" / f"{self.store.collection_name}-parsed.json")
         self._parsed: dict | None = None
+        self._corpus_key = None  # corpus key of the installed view's chunks and indexes
         self.retry_when_locked = True  # a sync that found the ingest lock held re-syncs in the background
         self._lock_owner = None  # set on first use: host:pid:random, the same for every sync of this process
         # sentence and example vectors (reranking, routing), kept across processes
@@ -128,12 +129,13 @@ class KnowledgeBase:
     def drop_store(self) -> None:
         """Empty the collection (`ingest --rebuild`). On a shared server only while holding the ingest lock:
         StoreError names the process that holds it."""
+        from bot.core.retrieval.ingest_lock import locked_message
+
         with self._lock:
             lock = self._ingest_lock() if self.store.shared else None
             holder = lock.acquire() if lock is not None else None
             if holder is not None:
-                raise StoreError(f"Another process holds the ingest lock of the Chroma server at {self.store.where}: "
-                                 f"{holder.describe(time.time())}. Nothing was dropped; run again when it is done.")
+                raise StoreError(locked_message(self.store.where, holder.describe(time.time()), "Nothing was dropped"))
             try:
                 self.store.drop()
             finally:
@@ -369,7 +371,10 @@ class KnowledgeBase:
         ordered = sorted(articles, key=lambda a: a.source)
         by_id = {a.id: a for a in ordered}
         key = corpus_key(tuple((a.id, a.content_hash, a.source) for a in ordered), self.store.fingerprint)
-        cached = self.corpus_cache.load(key, ordered) if not fresh else None
+        if key == self._corpus_key and not fresh:  # only debates.yaml/facts.yaml changed: keep the indexes
+            cached = dict(self.view.chunks), self.view.retriever.indexes
+        else:
+            cached = self.corpus_cache.load(key, ordered) if not fresh else None
         if cached is not None:
             chunks_by_article, indexes = cached
         else:
@@ -378,8 +383,6 @@ class KnowledgeBase:
         flat = [c for a in ordered for c in chunks_by_article[a.id]]
         retriever = HybridRetriever(flat, by_id, self.store, self.embedder, self.settings.retrieval,
                                     on_store_failure=self.recovery.failed, doc_embedder=self.vectors, indexes=indexes)
-        if cached is None:
-            self.corpus_cache.save(key, chunks_by_article, retriever.indexes)
         debates, problems = load_debates(self.folder / "debates.yaml", by_id, self.root)
         facts, fact_problems = load_facts(self.folder / "facts.yaml", by_id, self.root)
         self._curated_problems = problems + fact_problems
@@ -387,6 +390,9 @@ class KnowledgeBase:
         self.view = KnowledgeView(tuple(ordered), by_id, dict(chunks_by_article), retriever, tuple(debates), tuple(facts),
                                   self.view.generation + 1)
         self._refs = None
+        if cached is None:  # after the swap: queries use the new view while the cache is written
+            self.corpus_cache.save(key, chunks_by_article, retriever.indexes)
+        self._corpus_key = key
         return chunks_by_article
 
     # -- queries ---------------------------------------------------------------------

@@ -122,3 +122,15 @@ def test_a_cache_from_another_folder_is_not_used(folder, tmp_path, hashing_kb_fa
     kb = hashing_kb_factory(other, tmp_path / "data")
     kb.sync()
     assert kb.search("zeppelins", k=1, mode="bm25")[0].article_id == "extra"
+
+
+def test_a_curated_file_edit_keeps_the_installed_indexes(folder, tmp_path, hashing_kb_factory, monkeypatch):
+    kb = hashing_kb_factory(folder, tmp_path / "data")
+    kb.sync()
+    before, generation = results(kb), kb.generation
+    monkeypatch.setattr(corpus_index.CorpusIndexes, "build", classmethod(lambda *a: pytest.fail("rebuilt")))
+    monkeypatch.setattr(kb.corpus_cache, "load", lambda *a: pytest.fail("read the cache again"))
+    debates = folder / "debates.yaml"
+    debates.write_text(debates.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    kb.sync()
+    assert kb.generation == generation + 1 and results(kb) == before

@@ -33,12 +33,17 @@ class LockHolder:
         return f"{self.owner} (for {max(0.0, self.expires_at - now):.0f} s more unless renewed)"
 
 
+def locked_message(where: str, holder: str, outcome: str) -> str:
+    """The one-line error of a command refused while another process holds the lock."""
+    return f"Another process holds the ingest lock of the Chroma server at {where}: {holder}. {outcome}; run again when it is done."
+
+
 def new_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class IngestLock:
-    def __init__(self, collection: Callable[[], object], name: str, *, ttl_s: float = 120.0,
+    def __init__(self, collection: Callable[[], object], name: str, *, ttl_s: float = 300.0,
                  owner: str | None = None, clock: Callable[[], float] = time.time):
         """`collection()`: the locks collection (created on first use); `name`: what is locked."""
         self._collection = collection
