@@ -6,6 +6,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from bot.core.knowledge.parsed_cache import ParsedArticles
 from bot.core.knowledge.problems import KnowledgeFolderError, Problem
 from bot.core.models import Article, Chunk, Debate, Fact, Passage, SyncReport
 from bot.core.progress import NullProgress
+from bot.core.retrieval.chunk_table import ChunkTable
 from bot.core.retrieval.corpus_cache import CorpusCache, corpus_key
 from bot.core.retrieval.embeddings import PersistentCache, QueryCache, build_embedder
 from bot.core.retrieval.recovery import StoreRecovery
@@ -67,7 +69,7 @@ class KnowledgeView:
 
     articles: tuple[Article, ...] = ()
     by_id: dict[str, Article] = field(default_factory=dict)
-    chunks: dict[str, list[Chunk]] = field(default_factory=dict)
+    chunks: Mapping[str, list[Chunk]] = field(default_factory=dict)  # article id -> its chunks
     retriever: object = None  # HybridRetriever
     debates: tuple[Debate, ...] = ()
     facts: tuple[Fact, ...] = ()
@@ -98,7 +100,7 @@ class KnowledgeBase:
         self._refs = None
         self._synced = False
         self._file_cache: dict = {}
-        self._chunk_cache: dict[str, list[Chunk]] = {}  # content hash -> chunks
+        self._chunk_cache: dict[str, list[Chunk]] = {}  # content hash -> chunks made during this sync
         self._installed_key = None
 
     @property
@@ -257,7 +259,7 @@ class KnowledgeBase:
         self._install(list(loaded.articles), {}, report)
         self._installed_key = None  # the next sync installs again once the writer is done
         self.problems = list(loaded.problems) + self._curated_problems
-        report.chunks = sum(len(v) for v in self.view.chunks.values())
+        report.chunks = len(self.view.retriever.chunks)
         report.seconds = time.perf_counter() - t0
         self._synced = True
         log.info("knowledge sync: another process holds the ingest lock of %s (%s); serving without writing",
@@ -320,24 +322,26 @@ class KnowledgeBase:
             self._parsed = self.parsed_cache.save(loaded.articles)
             key = self._state_key(all_articles)
             if key != self._installed_key:  # a re-sync with nothing changed keeps the built indexes
-                chunks_by_article = self._install(all_articles, chunks_by_article, report)
-                self.problems = list(loaded.problems) + self._curated_problems
+                self._install(all_articles, chunks_by_article, report)
                 self._installed_key = key
             else:
-                chunks_by_article = self.view.chunks
-                self.problems = list(loaded.problems) + self._curated_problems
                 report.problems += [str(p) for p in self._curated_problems]
-            self._chunk_cache = {a.content_hash: chunks_by_article[a.id] for a in all_articles}
+            self.problems = list(loaded.problems) + self._curated_problems
+            self._chunk_cache = {}  # the installed view holds them now
             if stale:  # after the swap: a query during the sync kept finding the old version's vectors
                 self.store.delete_chunks(stale)
-            report.chunks = sum(len(v) for v in chunks_by_article.values())
+            report.chunks = len(self.view.retriever.chunks)
             report.seconds = time.perf_counter() - t0
             self._synced = True
             log.info("knowledge sync: %s", report.summary())
             return report
 
     def _chunk(self, art: Article) -> list[Chunk]:
+        """The article's chunks: those of the installed view when the article did not change, else made."""
         chunks = self._chunk_cache.get(art.content_hash)
+        installed = self.view.by_id.get(art.id)
+        if chunks is None and installed is not None and installed.content_hash == art.content_hash:
+            chunks = self.view.chunks.get(art.id)
         if chunks is None:
             c = self.settings.chunking
             chunks = chunk_article(art, max_chars=c.max_chars, overlap_sentences=c.overlap_sentences)
@@ -361,10 +365,10 @@ class KnowledgeBase:
                 curated.append((name, None, None))
         return tuple(sorted((a.id, a.content_hash, a.source) for a in articles)) + tuple(curated)
 
-    def _install(self, articles: list[Article], fresh: dict[str, list[Chunk]], report: SyncReport) -> dict[str, list[Chunk]]:
+    def _install(self, articles: list[Article], fresh: dict[str, list[Chunk]], report: SyncReport) -> None:
         """Build the next view completely, then swap it in with one assignment. The chunks and lexical
         indexes come from the corpus cache when it holds exactly these articles (a new process over an
-        unchanged folder), else they are built and cached. Returns the chunks by article id."""
+        unchanged folder), else they are built and cached."""
         from bot.core.knowledge.curated import load_debates, load_facts
         from bot.core.retrieval.hybrid import HybridRetriever
 
@@ -372,28 +376,25 @@ class KnowledgeBase:
         by_id = {a.id: a for a in ordered}
         key = corpus_key(tuple((a.id, a.content_hash, a.source) for a in ordered), self.store.fingerprint)
         if key == self._corpus_key and not fresh:  # only debates.yaml/facts.yaml changed: keep the indexes
-            cached = dict(self.view.chunks), self.view.retriever.indexes
+            cached = self.view.retriever.chunks, self.view.retriever.indexes
         else:
             cached = self.corpus_cache.load(key, ordered) if not fresh else None
         if cached is not None:
-            chunks_by_article, indexes = cached
+            table, indexes = cached
         else:
-            chunks_by_article = {a.id: fresh.get(a.id) or self._chunk(a) for a in ordered}
-            indexes = None
-        flat = [c for a in ordered for c in chunks_by_article[a.id]]
-        retriever = HybridRetriever(flat, by_id, self.store, self.embedder, self.settings.retrieval,
+            table, indexes = ChunkTable.of({a.id: fresh.get(a.id) or self._chunk(a) for a in ordered}), None
+        retriever = HybridRetriever(table, by_id, self.store, self.embedder, self.settings.retrieval,
                                     on_store_failure=self.recovery.failed, doc_embedder=self.vectors, indexes=indexes)
         debates, problems = load_debates(self.folder / "debates.yaml", by_id, self.root)
         facts, fact_problems = load_facts(self.folder / "facts.yaml", by_id, self.root)
         self._curated_problems = problems + fact_problems
         report.problems += [str(p) for p in self._curated_problems]
-        self.view = KnowledgeView(tuple(ordered), by_id, dict(chunks_by_article), retriever, tuple(debates), tuple(facts),
+        self.view = KnowledgeView(tuple(ordered), by_id, table.by_article(), retriever, tuple(debates), tuple(facts),
                                   self.view.generation + 1)
         self._refs = None
         if cached is None:  # after the swap: queries use the new view while the cache is written
-            self.corpus_cache.save(key, chunks_by_article, retriever.indexes)
+            self.corpus_cache.save(key, table, retriever.indexes)
         self._corpus_key = key
-        return chunks_by_article
 
     # -- queries ---------------------------------------------------------------------
     @property

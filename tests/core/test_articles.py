@@ -94,3 +94,21 @@ def test_check_report_counts_real_knowledge():
     report = check_knowledge(REPO / "knowledge", REPO)
     assert report.problems == []
     assert report.articles >= 5 and report.debates >= 8 and report.facts >= 20
+
+
+def test_listing_skips_hidden_readmes_links_to_folders_and_broken_links(tmp_path):
+    import os
+
+    from bot.core.knowledge.articles import article_files
+
+    (tmp_path / "a" / "deep").mkdir(parents=True)
+    (tmp_path / "_drafts").mkdir()
+    (tmp_path / "outside").mkdir()
+    for rel in ("b.md", "a/a.txt", "a/deep/c.md", "README.md", ".hidden.md", "_draft.md", "_drafts/d.md",
+                "notes.pdf", "outside/o.md"):
+        (tmp_path / rel).write_text("Texte.", encoding="utf-8")
+    os.symlink(tmp_path / "outside", tmp_path / "a" / "linked")  # like os.walk: not followed
+    os.symlink(tmp_path / "missing.md", tmp_path / "broken.md")
+    os.symlink(tmp_path / "b.md", tmp_path / "alias.md")  # a link to a file is a file
+    names = [p.relative_to(tmp_path).as_posix() for p in article_files(tmp_path)]
+    assert names == ["a/a.txt", "a/deep/c.md", "alias.md", "b.md", "outside/o.md"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -46,20 +46,31 @@ def article_files(folder: Path) -> list[Path]:
 
 def _article_paths(folder: Path) -> list[tuple[str, str]]:
     """(path relative to `folder` with '/', path as a string) of every article file, sorted by path parts.
-    Strings, not Path objects: 5,000 files are listed in about 0.03 s."""
+    Strings, not Path objects, and the directory entries' types, not a stat per file: 5,000 files are listed
+    in about 0.03 s."""
     if not folder.is_dir():
         return []
     found: list[tuple[tuple[str, ...], str]] = []
-    for top, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
-        rel = os.path.relpath(top, folder)
-        parts = () if rel == "." else tuple(rel.split(os.sep))
-        for name in files:
+    pending: list[tuple[tuple[str, ...], str]] = [((), str(folder))]
+    while pending:
+        parts, top = pending.pop()
+        try:
+            entries = list(os.scandir(top))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith((".", "_")):
+                continue
+            if entry.is_dir():  # like os.walk: a link to a folder is not followed
+                if not entry.is_symlink():
+                    pending.append((parts + (name,), entry.path))
+                continue
             stem, suffix = os.path.splitext(name)
-            if suffix.lower() in ARTICLE_SUFFIXES and stem.lower() != "readme" and not name.startswith((".", "_")):
-                found.append((parts + (name,), os.path.join(top, name)))
+            if suffix.lower() in ARTICLE_SUFFIXES and stem.lower() != "readme" and entry.is_file():
+                found.append((parts + (name,), entry.path))
     found.sort()
-    return [("/".join(parts), name) for parts, name in found if os.path.isfile(name)]
+    return [("/".join(parts), name) for parts, name in found]
 
 
 def _split_front_matter(text: str) -> tuple[dict | None, str]:
@@ -118,7 +129,9 @@ def parse_article(path: Path | str, raw: bytes, source: str, parsed: dict | None
         text = text[1:]
     known = parsed.get(digest) if parsed else None
     if known is not None and 0 < known.body_len <= len(text):
-        return replace(known.article, body=text[len(text) - known.body_len:])
+        article = object.__new__(Article)  # dataclasses.replace re-runs __init__: a third of a re-sync's parsing
+        article.__dict__.update(known.article.__dict__, body=text[len(text) - known.body_len:])
+        return article
     if not any(ch.isalnum() for ch in text):  # NUL bytes, control characters, punctuation only
         raise ArticleError("empty file (no readable text)")
     meta, body = _split_front_matter(text)

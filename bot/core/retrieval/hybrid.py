@@ -12,6 +12,7 @@ import numpy as np
 
 from bot.core.models import Article, Chunk, Passage
 from bot.core.retrieval.analysis import raw_words, stopwords, word_terms
+from bot.core.retrieval.chunk_table import ChunkTable
 from bot.core.retrieval.corpus_index import CorpusIndexes
 from bot.core.retrieval.lexical import BM25Index
 from bot.core.text import fold
@@ -27,24 +28,20 @@ REPAIR_WEIGHT = 0.7
 
 
 class HybridRetriever:
-    def __init__(self, chunks: list[Chunk], articles: dict[str, Article], store, embedder, settings,
+    def __init__(self, chunks: ChunkTable | list[Chunk], articles: dict[str, Article], store, embedder, settings,
                  on_store_failure: Callable[[Exception], None] | None = None, doc_embedder=None,
                  indexes: CorpusIndexes | None = None):
         """`on_store_failure`: told when a dense query fails (the search goes on without the store).
         `doc_embedder`: passage vectors (the ingest's vector cache) for searching while the store is unusable.
         `indexes`: the lexical indexes of exactly these chunks, loaded from the corpus cache (else built)."""
-        self.chunks = chunks
+        self.chunks = chunks if isinstance(chunks, ChunkTable) else ChunkTable.of(_grouped(chunks))
         self.articles = articles
         self.store = store
         self.embedder = embedder
         self.s = settings
         self.on_store_failure = on_store_failure
         self.doc_embedder = doc_embedder or embedder
-        self._pos = {c.id: i for i, c in enumerate(chunks)}
-        self._by_article: dict[str, list[int]] = defaultdict(list)
-        for i, c in enumerate(chunks):
-            self._by_article[c.article_id].append(i)
-        self.indexes = indexes or CorpusIndexes.build([c.text for c in chunks])
+        self.indexes = indexes or CorpusIndexes.build([c.text for c in self.chunks])
         self.words, self.ngrams = self.indexes.words, self.indexes.ngrams
         self._surface = self.indexes.surface
 
@@ -85,7 +82,8 @@ class HybridRetriever:
         re-scored in memory with the same embeddings, so ranking and coverage evidence still hold."""
         if getattr(self.store, "available", True):
             try:
-                return [(self._pos[h.chunk_id], h.similarity) for h in self.store.query(vec, n) if h.chunk_id in self._pos]
+                rows = ((self.chunks.position(h.chunk_id), h.similarity) for h in self.store.query(vec, n))
+                return [(i, sim) for i, sim in rows if i is not None]
             except Exception as exc:  # noqa: BLE001 - a broken store must not break search
                 if self.on_store_failure is None:
                     log.warning("dense search failed (%s); lexical candidates only", type(exc).__name__)
@@ -122,8 +120,8 @@ class HybridRetriever:
             for rank, i in enumerate(ranking):
                 fused[i] += w / (self.s.rrf_k + rank + 1)
         order = sorted(fused, key=lambda i: (-fused[i], i))
-        if article_id in self._by_article:
-            own = sorted(self._by_article[article_id], key=lambda i: (-fused.get(i, 0.0), i))
+        if article_id is not None and self.chunks.holds(article_id):
+            own = sorted(self.chunks.rows(article_id), key=lambda i: (-fused.get(i, 0.0), i))
             chosen = self._diversify(own, k, cap=k)
             chosen += self._diversify([i for i in order if self.chunks[i].article_id != article_id], k - len(chosen))
         else:
@@ -188,3 +186,10 @@ class HybridRetriever:
         art = self.articles[chunk.article_id]
         return Passage(rank=rank, score=score, article_id=art.id, title=art.title, source=art.source,
                        text=chunk.text, start=chunk.start, end=chunk.end, chunk_id=chunk.id)
+
+
+def _grouped(chunks: list[Chunk]) -> dict[str, list[Chunk]]:
+    by_article: dict[str, list[Chunk]] = defaultdict(list)
+    for c in chunks:
+        by_article[c.article_id].append(c)
+    return by_article

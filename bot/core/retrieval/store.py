@@ -301,14 +301,15 @@ class ChromaStore:
 
     # -- vectors --------------------------------------------------------------------
     def add_articles(self, items: list[tuple[Article, list[Chunk]]], vectors: np.ndarray) -> None:
-        """Upsert the chunks of several articles in one call; `vectors` rows follow the chunks in order."""
+        """Upsert the chunks of several articles in one call; `vectors` rows follow the chunks in order.
+        No document text: passages are read from the knowledge files (the citations are checked against
+        them), and Chroma's full-text index of the documents costs a third of the write time."""
         rows = [(art, c) for art, chunks in items for c in chunks]
         if not rows:
             return
         self.collection.upsert(
             ids=[c.id for _, c in rows],
             embeddings=np.asarray(vectors, dtype=np.float32),
-            documents=[c.text for _, c in rows],
             metadatas=[
                 {"article_id": c.article_id, "chunk_index": c.index, "start": c.start, "end": c.end,
                  "title": art.title, "source": art.source, "content_hash": art.content_hash, "chunks": len(chunks),
