@@ -68,7 +68,7 @@ def check_store(settings: Settings) -> Check:
         if why:
             return Check("store", "FAIL", f"Chroma server {where} unreachable ({why})",
                          f"start it (`chroma run --host {s.chroma_host} --port {s.chroma_port}`) or fix store.chroma_host/chroma_port")
-        return Check("store", "OK", f"Chroma server {where} answers")
+        return _server_locks(settings, where)
     try:
         s.data_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=s.data_dir):
@@ -77,6 +77,26 @@ def check_store(settings: Settings) -> Check:
         return Check("store", "FAIL", f"local store {s.data_dir} not writable ({exc.strerror or exc})",
                      "fix its permissions or set store.data_dir")
     return Check("store", "OK", f"local store {s.data_dir} writable")
+
+
+def _server_locks(settings: Settings, where: str) -> Check:
+    """The server answers: which ingest locks other processes hold (a held lock is normal during an ingest:
+    the other processes serve what the store holds and catch up once it is released)."""
+    import time
+
+    from bot.core.retrieval.ingest_lock import held_locks
+    from bot.core.retrieval.store import ChromaStore
+
+    try:
+        held = held_locks(ChromaStore(settings.store, "doctor", {}).locks(), time.time())
+    except Exception as exc:  # noqa: BLE001 - answers the heartbeat, fails the API: wrong version, auth
+        return Check("store", "FAIL", f"Chroma server {where} answers its heartbeat but not its API ({type(exc).__name__})",
+                     "check that the server runs a Chroma version this bot supports and needs no credentials")
+    if not held:
+        return Check("store", "OK", f"Chroma server {where} answers; no ingest lock is held")
+    now = time.time()
+    locks = "; ".join(f"{name} by {holder.describe(now)}" for name, holder in held.items())
+    return Check("store", "OK", f"Chroma server {where} answers; ingest lock held: {locks}")
 
 
 def check_knowledge_folder(settings: Settings, root: Path) -> Check:

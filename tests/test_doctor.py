@@ -97,9 +97,10 @@ def test_chroma_server_down_fails_fast_naming_host_and_port(root):
     assert store.status == "FAIL" and f"127.0.0.1:{port}" in store.detail and "chroma run" in store.fix
 
 
-def test_chroma_server_up_is_ok(root, http_server):
+def test_a_server_that_only_answers_the_heartbeat_fails(root, http_server):
     write_config(root, {"store": {"chroma_host": "127.0.0.1", "chroma_port": http_server}})
-    assert by_name(run_checks(None, root, {}))["store"].status == "OK"
+    store = by_name(run_checks(None, root, {}))["store"]
+    assert store.status == "FAIL" and "not its API" in store.detail and "Chroma version" in store.fix
 
 
 def test_unwritable_local_store_fails(root):

@@ -265,3 +265,20 @@ def test_the_next_writer_repairs_what_an_interrupted_writer_left(chroma_server, 
     assert report.added == 1 and report.embedded == len(second.chunks_of(article.id))
     assert "interrupted ingest" in caplog.text
     assert second.store.collection.count() == full and second.store.locks().count() == 0
+
+
+def test_doctor_names_who_holds_the_ingest_lock(chroma_server, knowledge_copy, hashing_kb_factory, tmp_path):
+    from bot.core.retrieval.ingest_lock import IngestLock
+    from bot.doctor import check_store
+
+    kb = _shared_kb(hashing_kb_factory, knowledge_copy, chroma_server, tmp_path / "a")
+    ok = check_store(kb.settings)
+    assert ok.status == "OK" and f"127.0.0.1:{chroma_server}" in ok.detail and "no ingest lock" in ok.detail, ok
+    lock = IngestLock(kb.store.locks, kb.store.collection_name, ttl_s=30, owner="bot-shard-3:77:beef")
+    lock.acquire()
+    held = check_store(kb.settings)
+    assert held.status == "OK" and kb.store.collection_name in held.detail and "bot-shard-3:77:beef" in held.detail
+    lock.release()
+    expired = IngestLock(kb.store.locks, kb.store.collection_name, ttl_s=-1, owner="crashed:1:dead")
+    expired.acquire()  # a record left by a process that died: expired, so not reported as held
+    assert "no ingest lock" in check_store(kb.settings).detail

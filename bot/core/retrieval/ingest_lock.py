@@ -38,6 +38,15 @@ def locked_message(where: str, holder: str, outcome: str) -> str:
     return f"Another process holds the ingest lock of the Chroma server at {where}: {holder}. {outcome}; run again when it is done."
 
 
+def held_locks(locks, now: float) -> dict[str, LockHolder]:
+    """Collection name -> the process holding its ingest lock, for every lock of a server that has not
+    expired (`locks`: the server's locks collection)."""
+    got = locks.get(include=["metadatas"])
+    holders = {name: LockHolder(str((meta or {}).get("owner", "?")), float((meta or {}).get("expires_at", 0.0)))
+               for name, meta in zip(got["ids"], got["metadatas"])}
+    return {name: h for name, h in sorted(holders.items()) if h.expires_at > now}
+
+
 def new_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 

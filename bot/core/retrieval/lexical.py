@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Callable, Sequence
 
 import numpy as np
@@ -17,34 +16,42 @@ class BM25Index:
         self._set([], np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.float32),
                   np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 
-    def build(self, texts: Sequence[str]) -> "BM25Index":
-        """Vectorised build: one pass of Python per (document, distinct term), the rest in numpy."""
+    def build(self, texts: Sequence[str], block: int = 8192) -> "BM25Index":
+        """Vectorised build: Python only runs the analyzer and one dict lookup per term (C-level `map`); the
+        counting is numpy's, block by block so memory stays bounded. Postings are ordered by term, then
+        document; term ids by first appearance (the same index whatever the block size)."""
         vocab: dict[str, int] = {}
-        term_ids: list[int] = []
-        tfs: list[int] = []
-        doc_lens: list[int] = []
-        per_doc: list[int] = []
-        for t in texts:
-            c = Counter(self.analyzer(t))
-            term_ids.extend(vocab.setdefault(term, len(vocab)) for term in c)
-            tfs.extend(c.values())
-            per_doc.append(len(c))
-            doc_lens.append(sum(c.values()))
-        self.n_docs = len(texts)
-        tids = np.asarray(term_ids, dtype=np.int64)
-        docs = np.repeat(np.arange(self.n_docs, dtype=np.int32), per_doc)
-        tf = np.asarray(tfs, dtype=np.float32)
+        parts_docs, parts_terms, parts_tf, doc_lens = [], [], [], []
+        for lo in range(0, len(texts), block):
+            terms: list[str] = []
+            sizes: list[int] = []
+            for t in texts[lo:lo + block]:
+                analyzed = self.analyzer(t)
+                terms.extend(analyzed)
+                sizes.append(len(analyzed))
+            for term in dict.fromkeys(terms):
+                vocab.setdefault(term, len(vocab))
+            ids = np.fromiter(map(vocab.__getitem__, terms), dtype=np.int64, count=len(terms))
+            docs = np.repeat(np.arange(lo, lo + len(sizes), dtype=np.int64), sizes)
+            pairs, tf = np.unique(docs << 32 | ids, return_counts=True)  # sorted by document, then term
+            parts_docs.append((pairs >> 32).astype(np.int32))
+            parts_terms.append(pairs & 0xFFFFFFFF)
+            parts_tf.append(tf)
+            doc_lens += sizes
+        self.n_docs = len(doc_lens)
+        docs = np.concatenate(parts_docs) if parts_docs else np.zeros(0, dtype=np.int32)
+        tids = np.concatenate(parts_terms) if parts_terms else np.zeros(0, dtype=np.int64)
+        tf = (np.concatenate(parts_tf) if parts_tf else np.zeros(0)).astype(np.float32)
         lengths = np.asarray(doc_lens, dtype=np.float32)
         avg = float(lengths.mean()) if self.n_docs else 1.0
         order = np.argsort(tids, kind="stable")
         tids, docs, tf = tids[order], docs[order], tf[order]
         norm = self.k1 * (1 - self.b + self.b * lengths[docs] / max(avg, 1e-6))
-        self._docs = docs
-        self._weights = tf * (self.k1 + 1) / (tf + norm)
+        weights = tf * (self.k1 + 1) / (tf + norm)
         df = np.bincount(tids, minlength=len(vocab))
         bounds = np.concatenate(([0], np.cumsum(df)))
         idf = np.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
-        self._set(list(vocab), bounds, idf.astype(np.float32), docs, self._weights.astype(np.float32))
+        self._set(list(vocab), bounds, idf.astype(np.float32), docs, weights.astype(np.float32))
         return self
 
     def _set(self, terms: list[str], bounds: np.ndarray, idf: np.ndarray, docs: np.ndarray, weights: np.ndarray) -> None:
