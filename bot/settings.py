@@ -76,7 +76,7 @@ class RetrievalSettings(_Section):
 class RoutingSettings(_Section):
     # Fitted on the dev split (tests/eval/answers.yaml, tests/eval/heldout/dev.yaml) by
     # bench/calibrate_routing.py for the default e5 model; never on the test split.
-    debate_probability: float = Field(0.55, ge=0, le=1)  # classifier probability above which a question is a debate
+    debate_probability: float = Field(0.65, ge=0, le=1)  # classifier probability above which a question is a debate
     debate_match: float = Field(0.96, ge=0, le=1)  # similarity to a debate map that makes any question that debate
     debate_match_debate_question: float = Field(0.935, ge=0, le=1)  # same, for a question already judged a debate
     min_evidence: float = Field(0.74, ge=0, le=1)  # best passage similarity below which nothing covers a question

@@ -13,6 +13,8 @@ from bot.core.models import Lang
 CANDIDATES = ("fr", "en", "es", "de", "it", "pt", "nl")
 # Below this posterior the configured default language wins (short chat lines are ambiguous).
 MIN_CONFIDENCE = 0.6
+# Languages whose spelling capitalises every noun: there, a capital says nothing about a name ("Gründer").
+NOUNS_CAPITALISED = frozenset({"de", "lb"})
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _identifier = None
 _lock = threading.Lock()

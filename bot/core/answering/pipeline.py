@@ -9,7 +9,7 @@ from typing import Sequence
 
 from bot.core.answering import premise
 from bot.core.answering.extractive import Context, ExtractiveComposer
-from bot.core.answering.lang import detect
+from bot.core.answering.lang import NOUNS_CAPITALISED, detect
 from bot.core.answering.router import route
 from bot.core.answering.sentences import sentences_of
 from bot.core.models import Answer, Lang
@@ -102,6 +102,8 @@ class AnswerEngine:
             return self._article_missing(question, lang, qvec, detected.code)
         ref_id = ref.article_id if ref else None
         passages, evidence = retriever.search_with_evidence(query, k, article_id=ref_id)
+        if detected.code in NOUNS_CAPITALISED:  # only the corpus's own names count as names there
+            evidence["names"] = [(n, known) for n, known in evidence.get("names", []) if retriever.is_name(n)]
         match = self.debate_index.match(query, qvec)
         r = route(question, evidence, match, self.kinds.debate_probability(qvec), self.settings.routing)
         ctx = Context(question=question, lang=lang, kind=r.kind, passages=passages, qvec=qvec, debate=r.debate,

@@ -5,12 +5,24 @@ the maps. Works in any language the embedding model knows."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import yaml
 
 from bot.core.embedding_classifier import EmbeddingClassifier
+from bot.core.text import fold
+
+_ELISION = re.compile(r"(\w)['’](\w)")
+_PUNCT = re.compile(r"[^\w\s]+")
+
+
+def chat_spelling(question: str) -> str:
+    """The question as chat often writes it: no capitals, accents, apostrophes or punctuation
+    ("L'IA est-elle prête ?" -> "lia est elle prete"). Training on both spellings keeps the classifier
+    from reading a judgement into the spelling."""
+    return " ".join(_PUNCT.sub(" ", _ELISION.sub(r"\1\2", fold(question))).split())
 
 EXAMPLES = Path(__file__).with_name("question_kinds.yaml")
 
@@ -28,6 +40,7 @@ class QuestionKindModel:
         pairs = list(examples if examples is not None else load_examples())
         for d in debates:
             pairs += [(p, "debate") for p in (d.question, d.question_en, *d.aliases) if p]
+        pairs += [(chat_spelling(q), k) for q, k in pairs if chat_spelling(q) != q]
         self._model = EmbeddingClassifier(vectors, [q for q, _ in pairs], [k == "debate" for _, k in pairs])
 
     def debate_probability(self, qvec: np.ndarray) -> float:

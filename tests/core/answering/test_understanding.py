@@ -10,7 +10,7 @@ from answer_checks import ask_once, assert_citations_verbatim
 
 from bot.core.answering import premise
 from bot.core.answering.lang import detect
-from bot.core.answering.question_kind import QuestionKindModel, load_examples
+from bot.core.answering.question_kind import QuestionKindModel, chat_spelling, load_examples
 from bot.core.answering.router import asks_for_secrets
 from bot.core.retrieval.embeddings import HashingEmbedder, PersistentCache
 
@@ -170,6 +170,14 @@ def test_a_judgement_question_without_cue_words_gets_several_sides(shared_servic
     assert_citations_verbatim(shared_service, answer.citations)
 
 
+def test_capitalised_german_nouns_are_not_names_the_sources_lack(shared_service):
+    """German capitalises every noun: « Gründer » is a word, not an unknown name to refuse on."""
+    answer = ask_once(shared_service, "Warum haben die Gründer von Anthropic OpenAI verlassen?")
+    assert answer.kind == "factual" and answer.question_lang == "de" and answer.lang == "en"
+    assert answer.citations and not answer.premise
+    assert_citations_verbatim(shared_service, answer.citations)
+
+
 def test_emoji_only_input_is_not_looked_up(shared_service):
     answer = ask_once(shared_service, "🤖🤖 ?!")
     assert answer.kind == "no_answer" and answer.citations == []
@@ -187,6 +195,23 @@ def test_question_kind_classifier_learns_from_examples_and_maps():
     p_fact = model.debate_probability(vectors.embed_queries(["combien a investi amazon"])[0])
     assert p_debate > 0.5 > p_fact
     assert QuestionKindModel(vectors, [], examples[:2]).debate_probability(np.zeros(256)) == 0.0  # one class only
+
+
+def test_the_classifier_also_learns_the_chat_spelling_of_each_example():
+    assert chat_spelling("L'IA est-elle prête à gérer l'économie ?") == "lia est elle prete a gerer leconomie"
+    assert chat_spelling("Is Anthropic’s plan achievable?") == "is anthropics plan achievable"
+    seen = []
+
+    class Recording(PersistentCache):
+        def embed_queries(self, texts):
+            seen.extend(texts)
+            return super().embed_queries(texts)
+
+    QuestionKindModel(Recording(HashingEmbedder(64), "/nonexistent-never-saved"), [],
+                      [("Combien a investi Amazon ?", "factual"), ("Faut-il avoir peur de l'IA ?", "debate"),
+                       ("cb amazon a mis", "factual")])
+    assert seen == ["Combien a investi Amazon ?", "Faut-il avoir peur de l'IA ?", "cb amazon a mis",
+                    "combien a investi amazon", "faut il avoir peur de lia"]  # already chat-spelled: once
 
 
 def test_shipped_examples_cover_both_kinds():
