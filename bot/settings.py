@@ -83,6 +83,7 @@ class RoutingSettings(_Section):
     min_evidence_debate: float = Field(0.74, ge=0, le=1)  # same, for debate questions
     sentence_cover_min: float = Field(0.78, ge=0, le=1)  # best answering-sentence similarity for a factual answer
     premise_min: float = Field(0.84, ge=0, le=1)  # similarity at which a stated relation contradicts an unknown name
+    amount_probability: float = Field(0.6, ge=0, le=1)  # classifier probability above which a question asks for an amount
 
 
 class AnsweringSettings(_Section):

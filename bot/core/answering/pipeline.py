@@ -24,6 +24,7 @@ class AnswerEngine:
 
     def __init__(self, kb, settings, chat_model=None, breaker=None, view=None):
         """`view`: the knowledge view this engine answers from (kb.view by default); one engine, one view."""
+        from bot.core.answering.answer_type import AmountQuestionModel
         from bot.core.answering.debate_match import DebateIndex
         from bot.core.answering.question_kind import QuestionKindModel
         from bot.core.answering.sentences import SentenceScorer
@@ -40,6 +41,7 @@ class AnswerEngine:
         self.scorer = SentenceScorer(kb.vectors, sc.passage_prior, sc.passage_prior_ranks)
         self.stance = StanceModel(debates, kb.vectors, sc.stance_neighbours, sc.stance_sharpness)
         self.kinds = QuestionKindModel(kb.vectors, debates)
+        self.amounts = AmountQuestionModel(kb.vectors)
         self.composer = ExtractiveComposer(dict(view.by_id), self.scorer, self.stance, sc)
         self._chat_model = chat_model
         self.breaker = breaker  # CircuitBreaker shared by every engine of the service (survives re-syncs)
@@ -141,7 +143,8 @@ class AnswerEngine:
         ctx.verdict = premise.check([s.text for s in ctx.sentences], ctx.sims, names, ctx.question,
                                     cover_min=rs.sentence_cover_min, premise_min=rs.premise_min,
                                     contexts=[by_rank.get(s.passage_rank, s.text) for s in ctx.sentences],
-                                    is_name=self.retriever.is_name)
+                                    is_name=self.retriever.is_name,
+                                    needs_number=self.amounts.probability(ctx.qvec) >= rs.amount_probability)
         if ctx.verdict.status == "not_covered":
             ctx.kind = "no_answer"
             ctx.reason_code = "not_mentioned" if ctx.verdict.names else "not_covered"

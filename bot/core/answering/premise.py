@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.core.answering.answer_type import states_number
 from bot.core.text import fold
 
 # Scale words of amounts (closed-class number grammar, not topic vocabulary).
@@ -58,11 +59,12 @@ def names_in(name: str, text: str) -> bool:
 
 def check(sentences: list[str], sims: list[float], names: list[tuple[str, bool]], question: str, *,
           cover_min: float, premise_min: float, contexts: list[str] | None = None, is_name=None,
-          margin: float = 0.02) -> Verdict:
+          margin: float = 0.02, needs_number: bool = False) -> Verdict:
     """`names`: (name, known to the corpus). A sentence can answer when it names what the question names, or
     when its passage does (`contexts`: "the WSJ says…" is often the sentence before the figures) and the
     sentence itself names no other actor (`is_name`: a corpus name test), which would make it about someone
-    else. Thresholds are fitted on the dev split (routing settings)."""
+    else. `needs_number`: the question asks for an amount, so only a sentence that states a number answers
+    it. Thresholds are fitted on the dev split (routing settings)."""
     if not sentences:
         return Verdict("not_covered")
     contexts = contexts or sentences
@@ -80,6 +82,11 @@ def check(sentences: list[str], sims: list[float], names: list[tuple[str, bool]]
     lead = max(consistent, key=lambda i: sims[i])
     if sims[lead] < cover_min:
         return Verdict("not_covered", names=unknown)
+    if needs_number and not unknown:
+        numbered = [i for i in consistent if sims[i] >= cover_min and states_number(sentences[i])]
+        if not numbered:  # "what is X's salary?": close sentences about X, none with a figure
+            return Verdict("not_covered")
+        lead = max(numbered, key=lambda i: sims[i])
     if unknown:  # "Why did Jeff Doe found Anthropic?": the relation is stated, with someone else
         if sims[lead] >= premise_min:
             return Verdict("contradicted", lead=lead, names=unknown, reason="premise_name")
