@@ -25,6 +25,7 @@ from bot.core.retrieval.store import ChromaStore, StoreError, is_store_failure
 log = logging.getLogger(__name__)
 
 
+MERGE_MAX_SHARE = 0.5  # above this share of new chunks, the lexical indexes are rebuilt rather than merged
 GROUP_CHUNKS = 512  # articles are embedded and written in groups of about this many chunks
 
 
@@ -336,12 +337,15 @@ class KnowledgeBase:
             log.info("knowledge sync: %s", report.summary())
             return report
 
-    def _chunk(self, art: Article) -> list[Chunk]:
-        """The article's chunks: those of the installed view when the article did not change, else made."""
+    def _chunk(self, art: Article, cached=None) -> list[Chunk]:
+        """The article's chunks: those of the installed view or of the last corpus cache (`cached`) when the
+        article did not change, else made."""
         chunks = self._chunk_cache.get(art.content_hash)
         installed = self.view.by_id.get(art.id)
         if chunks is None and installed is not None and installed.content_hash == art.content_hash:
             chunks = self.view.chunks.get(art.id)
+        if chunks is None and cached is not None:
+            chunks = cached.of(art)
         if chunks is None:
             c = self.settings.chunking
             chunks = chunk_article(art, max_chars=c.max_chars, overlap_sentences=c.overlap_sentences)
@@ -382,7 +386,11 @@ class KnowledgeBase:
         if cached is not None:
             table, indexes = cached
         else:
-            table, indexes = ChunkTable.of({a.id: fresh.get(a.id) or self._chunk(a) for a in ordered}), None
+            base = self._merge_base()
+            reuse = base[2] if base is not None else None
+            table = ChunkTable.of({a.id: fresh.get(a.id) or self._chunk(a, reuse) for a in ordered},
+                                  {a.id: a.content_hash for a in ordered})
+            indexes = self._merged_indexes(table, base)
         retriever = HybridRetriever(table, by_id, self.store, self.embedder, self.settings.retrieval,
                                     on_store_failure=self.recovery.failed, doc_embedder=self.vectors, indexes=indexes)
         debates, problems = load_debates(self.folder / "debates.yaml", by_id, self.root)
@@ -393,8 +401,35 @@ class KnowledgeBase:
                                   self.view.generation + 1)
         self._refs = None
         if cached is None:  # after the swap: queries use the new view while the cache is written
-            self.corpus_cache.save(key, table, retriever.indexes)
+            self.corpus_cache.save(key, table, retriever.indexes, self.store.fingerprint)
         self._corpus_key = key
+
+    def _merge_base(self):
+        """(chunk ids, lexical indexes, reusable chunks or None) of the installed view (a re-sync in this
+        process) or of the last corpus cache (a new process after an edit), or None."""
+        retriever = self.view.retriever
+        if retriever is not None:
+            return retriever.chunks.ids(), retriever.indexes, None
+        return self.corpus_cache.load_latest(self.store.fingerprint)
+
+    def _merged_indexes(self, table: ChunkTable, base):
+        """The lexical indexes of `table` merged from the base's, when at most MERGE_MAX_SHARE of its chunks
+        are new: only those are analysed. None: build from scratch."""
+        import numpy as np
+
+        if base is None:
+            return None
+        old_ids, indexes, _ = base
+        position = {cid: i for i, cid in enumerate(table.ids())}
+        keep = np.fromiter((position.get(cid, -1) for cid in old_ids), dtype=np.int64, count=len(old_ids))
+        kept = np.zeros(len(table), dtype=bool)
+        kept[keep[keep >= 0]] = True
+        new_rows = np.flatnonzero(~kept).tolist()
+        if not len(table) or len(new_rows) > MERGE_MAX_SHARE * len(table):
+            return None
+        texts = [c.text for c in table]
+        log.info("lexical indexes: %d new chunk(s) merged into %d unchanged", len(new_rows), int(kept.sum()))
+        return indexes.merged(keep, new_rows, [texts[i] for i in new_rows], texts)
 
     # -- queries ---------------------------------------------------------------------
     @property

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import bot.core.knowledge.articles as articles_module
+import bot.core.knowledge_base as knowledge_base
 from bot.core.knowledge.articles import load_articles
 from bot.core.retrieval import corpus_index
 from bot.core.retrieval.corpus_index import CorpusIndexes
@@ -134,3 +135,68 @@ def test_a_curated_file_edit_keeps_the_installed_indexes(folder, tmp_path, hashi
     debates.write_text(debates.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     kb.sync()
     assert kb.generation == generation + 1 and results(kb) == before
+
+
+def rounded(kb, mode):
+    return [[(p.chunk_id, round(p.score, 5)) for p in kb.search(q, k=5, mode=mode)] for q in QUERIES + ["zeppelins"]]
+
+
+def edit_one_article(folder):
+    path = sorted((folder / "articles").glob("*.md"))[1]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Amazon", "Amazon (le géant du commerce)", 1) + "\nUne phrase ajoutée sur les zeppelins.\n",
+                    encoding="utf-8")
+
+
+def refuse_builds(monkeypatch):
+    monkeypatch.setattr(corpus_index.CorpusIndexes, "build", classmethod(lambda *a: pytest.fail("built from scratch")))
+
+
+@pytest.mark.parametrize("where", ["new process", "same process"])
+def test_an_edit_merges_the_indexes_and_searches_like_a_full_build(where, folder, tmp_path, hashing_kb_factory,
+                                                                    monkeypatch, caplog):
+    kb = hashing_kb_factory(folder, tmp_path / "data")
+    kb.sync()
+    edit_one_article(folder)
+    full = hashing_kb_factory(folder, tmp_path / "scratch")  # a full build of the edited folder
+    expected = {mode: rounded(full, mode) for mode in ("bm25", "hybrid")}
+    scratch = full.retriever
+
+    refuse_builds(monkeypatch)
+    chunked = []
+    real_chunk = knowledge_base.chunk_article
+    monkeypatch.setattr(knowledge_base, "chunk_article", lambda art, **kw: chunked.append(art.id) or real_chunk(art, **kw))
+    again = hashing_kb_factory(folder, tmp_path / "data") if where == "new process" else kb
+    with caplog.at_level("INFO"):
+        report = again.sync()
+    assert report.updated == 1 and "merged into" in caplog.text
+    assert len(chunked) == 1  # the unchanged articles' chunks come from the view or the cache
+    assert {mode: rounded(again, mode) for mode in ("bm25", "hybrid")} == expected
+    merged = again._retriever
+    assert merged.indexes.names == scratch.indexes.names and merged.indexes.surface == scratch.indexes.surface
+    assert set(merged.words.vocabulary) == set(scratch.words.vocabulary)
+    assert merged.mentions("zeppelins") and merged.is_name("Anthropic")
+
+    third = hashing_kb_factory(folder, tmp_path / "data")  # the merged indexes were cached for the next process
+    assert rounded(third, "bm25") == expected["bm25"]
+
+
+def test_a_mostly_new_corpus_is_built_rather_than_merged(folder, tmp_path, hashing_kb_factory, monkeypatch):
+    kb = hashing_kb_factory(folder, tmp_path / "data")
+    kb.sync()
+    for path in sorted((folder / "articles").glob("*.md"))[:4]:
+        path.write_text(path.read_text(encoding="utf-8") + "\nUne phrase de plus.\n", encoding="utf-8")
+    builds = []
+    real = corpus_index.CorpusIndexes.build.__func__
+    monkeypatch.setattr(corpus_index.CorpusIndexes, "build", classmethod(lambda cls, texts: builds.append(1) or real(cls, texts)))
+    kb.sync()
+    assert builds == [1]
+
+
+def test_other_chunking_settings_never_reuse_the_cached_chunks(folder, tmp_path, hashing_kb_factory):
+    hashing_kb_factory(folder, tmp_path / "data").sync()
+    edit_one_article(folder)
+    kb = hashing_kb_factory(folder, tmp_path / "data", chunking={"max_chars": 300, "overlap_sentences": 0})
+    kb.sync()
+    full = hashing_kb_factory(folder, tmp_path / "scratch", chunking={"max_chars": 300, "overlap_sentences": 0})
+    assert rounded(kb, "bm25") == rounded(full, "bm25")

@@ -47,3 +47,23 @@ def test_blocks_give_the_same_arrays():
 def test_an_empty_corpus_searches_nothing():
     index = BM25Index(split).build([])
     assert index.n_docs == 0 and index.top({"cloud": 1.0}, 5) == []
+
+
+def test_a_merge_scores_like_a_build_of_the_new_corpus():
+    old = BM25Index(split).build(DOCS)
+    # new corpus: doc 1 removed, doc 3 edited, one added, the rest moved
+    new_docs = ["le cloud et le calcul", "", "marché du cloud et des puces", "puces et cloud et calcul", "zeppelins et cloud"]
+    keep = np.array([0, -1, 1, -1, 3])  # old row -> new row
+    merged = old.merged(keep, [2, 4], [new_docs[2], new_docs[4]], len(new_docs))
+    built = BM25Index(split).build(new_docs)
+    for query in (["cloud"], ["calcul", "puces"], ["zeppelins"], ["marché", "du"], ["le"]):
+        terms = {t: 1.0 for t in query}
+        assert np.allclose(merged.scores(terms), built.scores(terms), rtol=1e-6), query
+    assert set(merged.vocabulary) == set(built.vocabulary)  # terms only the removed documents used are gone
+    again = BM25Index.from_arrays(split, merged.to_arrays("m"), "m")
+    assert np.allclose(again.scores({"cloud": 1.0}), built.scores({"cloud": 1.0}))
+
+
+def test_a_merge_that_removes_everything_is_empty():
+    merged = BM25Index(split).build(DOCS).merged(np.full(len(DOCS), -1), [], [], 0)
+    assert merged.n_docs == 0 and merged.top({"cloud": 1.0}, 3) == [] and "cloud" not in merged

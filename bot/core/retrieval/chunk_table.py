@@ -21,14 +21,17 @@ class ChunkTable(Sequence):
         self._ids = ids  # chunk id of each row (a list or a string array)
         self._rows: list[Chunk | None] = [None] * bounds[-1]
         self._id_map: dict[str, int] | None = None
+        self._hashes: dict[str, str] = {}  # article id -> content hash, when known
 
     @classmethod
-    def of(cls, chunks_by_article: Mapping[str, list[Chunk]]) -> "ChunkTable":
-        """A table of chunk objects already made, in the mapping's article order."""
+    def of(cls, chunks_by_article: Mapping[str, list[Chunk]], hashes: Mapping[str, str] | None = None) -> "ChunkTable":
+        """A table of chunk objects already made, in the mapping's article order. `hashes`: the articles'
+        content hashes, saved with the table so a later corpus can reuse the chunks of unchanged articles."""
         flat = [c for cs in chunks_by_article.values() for c in cs]
         table = cls(list(chunks_by_article), _bounds(len(cs) for cs in chunks_by_article.values()), flat.__getitem__,
                     [c.id for c in flat])
         table._rows = list(flat)
+        table._hashes = dict(hashes or {})
         return table
 
     @classmethod
@@ -51,11 +54,14 @@ class ChunkTable(Sequence):
             return Chunk(id=str(ids[i]), article_id=article_ids[k], index=index, start=start, end=end,
                          text=bodies[k][start:end])
 
-        return cls(article_ids, bounds, make_row, ids)
+        table = cls(article_ids, bounds, make_row, ids)
+        table._hashes = {a.id: a.content_hash for a in articles}
+        return table
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         rows = list(self)
         return {"chunks.articles": np.asarray(self._article_ids, dtype=str),
+                "chunks.hashes": np.asarray([self._hashes.get(a, "") for a in self._article_ids], dtype=str),
                 "chunks.bounds": np.asarray(self._bounds, dtype=np.int64),
                 "chunks.id": np.asarray([c.id for c in rows], dtype=str),
                 "chunks.span": np.asarray([(c.index, c.start, c.end) for c in rows], dtype=np.int64).reshape(-1, 3)}
@@ -93,12 +99,35 @@ class ChunkTable(Sequence):
     def by_article(self) -> "ArticleChunks":
         return ArticleChunks(self)
 
+    def ids(self) -> list[str]:
+        """The chunk id of every row, in order."""
+        return self._ids.tolist() if isinstance(self._ids, np.ndarray) else list(self._ids)
+
     def holds(self, article_id: str) -> bool:
         return article_id in self._pos
 
     @property
     def article_ids(self) -> list[str]:
         return list(self._article_ids)
+
+
+class CachedChunks:
+    """The chunks a corpus cache holds, reused for an article whose content did not change since (a new
+    process after an edit re-chunks only what changed)."""
+
+    def __init__(self, arrays):
+        self._pos = {aid: k for k, aid in enumerate(arrays["chunks.articles"].tolist())}
+        self._hashes = arrays["chunks.hashes"].tolist()
+        self._bounds = arrays["chunks.bounds"].tolist()
+        self._ids, self._spans = arrays["chunks.id"], arrays["chunks.span"]
+
+    def of(self, article: Article) -> list[Chunk] | None:
+        k = self._pos.get(article.id)
+        if k is None or self._hashes[k] != article.content_hash:
+            return None
+        lo, hi = self._bounds[k], self._bounds[k + 1]
+        return [Chunk(id=cid, article_id=article.id, index=index, start=start, end=end, text=article.body[start:end])
+                for cid, (index, start, end) in zip(self._ids[lo:hi].tolist(), self._spans[lo:hi].tolist())]
 
 
 class ArticleChunks(Mapping):

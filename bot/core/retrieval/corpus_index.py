@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -17,13 +18,33 @@ from bot.core.text import fold
 _WORD = re.compile(r"[^\W\d_][\w-]+")
 
 
+def _word_tables(texts: list[str]) -> tuple:
+    """(names, surface, surface keys, trigram sizes, trigram ids, CSR bounds, CSR word ids) of these texts."""
+    surface: dict[str, str] = {}
+    for w in dict.fromkeys(chain.from_iterable(map(raw_words, texts))):  # distinct words, first seen first
+        f = fold(w)
+        if len(f) >= 4 and f not in surface and f not in stopwords():
+            surface[f] = w
+    keys = list(surface)
+    by_gram: dict[str, list[int]] = defaultdict(list)
+    sizes = np.zeros(len(keys), dtype=np.int32)
+    for i, f in enumerate(keys):
+        grams = trigram_set(f)
+        sizes[i] = len(grams)
+        for g in grams:
+            by_gram[g].append(i)
+    grams = sorted(by_gram)
+    bounds = np.zeros(len(grams) + 1, dtype=np.int64)
+    bounds[1:] = np.cumsum([len(by_gram[g]) for g in grams])
+    words = np.fromiter((i for g in grams for i in by_gram[g]), dtype=np.int32, count=int(bounds[-1]))
+    return _corpus_names(texts), surface, keys, sizes, dict(zip(grams, range(len(grams)))), bounds, words
+
+
 def _corpus_names(texts) -> frozenset[str]:
     """Folded words that the articles only ever write capitalised (and that are not sentence openers)."""
     capitalised, lowercase = set(), set()
-    for text in texts:
-        for m in _WORD.finditer(text):
-            w = m.group(0)
-            (capitalised if w[0].isupper() else lowercase).add(fold(w))
+    for w in dict.fromkeys(chain.from_iterable(map(_WORD.findall, texts))):  # each distinct spelling once
+        (capitalised if w[0].isupper() else lowercase).add(fold(w))
     return frozenset(capitalised - lowercase - stopwords())
 
 
@@ -41,26 +62,14 @@ class CorpusIndexes:
 
     @classmethod
     def build(cls, texts: list[str]) -> "CorpusIndexes":
-        surface: dict[str, str] = {}
-        for t in texts:
-            for w in raw_words(t):
-                f = fold(w)
-                if len(f) >= 4 and f not in surface and f not in stopwords():
-                    surface[f] = w
-        keys = list(surface)
-        by_gram: dict[str, list[int]] = defaultdict(list)
-        sizes = np.zeros(len(keys), dtype=np.int32)
-        for i, f in enumerate(keys):
-            grams = trigram_set(f)
-            sizes[i] = len(grams)
-            for g in grams:
-                by_gram[g].append(i)
-        grams = sorted(by_gram)
-        bounds = np.zeros(len(grams) + 1, dtype=np.int64)
-        bounds[1:] = np.cumsum([len(by_gram[g]) for g in grams])
-        words = np.fromiter((i for g in grams for i in by_gram[g]), dtype=np.int32, count=int(bounds[-1]))
-        return cls(BM25Index(word_terms).build(texts), BM25Index(ngram_terms).build(texts), _corpus_names(texts),
-                   surface, keys, sizes, dict(zip(grams, range(len(grams)))), bounds, words)
+        return cls(BM25Index(word_terms).build(texts), BM25Index(ngram_terms).build(texts), *_word_tables(texts))
+
+    def merged(self, keep: np.ndarray, new_rows: list[int], new_texts: list[str], texts: list[str]) -> "CorpusIndexes":
+        """The indexes of a corpus that differs from this one by a few chunks, without analysing the others
+        again for BM25 (bot/core/retrieval/lexical.py: `BM25Index.merged`). `texts`: every chunk of the new
+        corpus, in row order (the names and the typo vocabulary are read from them again)."""
+        return type(self)(self.words.merged(keep, new_rows, new_texts, len(texts)),
+                          self.ngrams.merged(keep, new_rows, new_texts, len(texts)), *_word_tables(texts))
 
     def repairs(self, word: str, threshold: float) -> list[str]:
         """At most two corpus spellings whose trigram Jaccard similarity with this folded word is >= threshold."""
