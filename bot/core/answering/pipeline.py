@@ -138,7 +138,8 @@ class AnswerEngine:
         rs = self.settings.routing
         ctx.sentences = sentences_of(ctx.passages, amount_questions=True)
         ctx.sims = self.scorer.score(ctx.question, ctx.qvec, ctx.sentences)
-        names = [(n, known) for n, known in evidence.get("names", [])]
+        # a capitalised word the articles also write in lower case ("Series": « séries ») names no actor
+        names = [(n, known) for n, known in evidence.get("names", []) if not known or self.retriever.is_name(n)]
         by_rank = {p.rank: p.text for p in ctx.passages}
         ctx.verdict = premise.check([s.text for s in ctx.sentences], ctx.sims, names, ctx.question,
                                     cover_min=rs.sentence_cover_min, premise_min=rs.premise_min,
