@@ -7,7 +7,6 @@ Dario Amodei's salary?" is not answered by "Dario Amodei, the CEO, said…", how
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -17,18 +16,11 @@ from bot.core.answering.question_kind import chat_spelling
 from bot.core.embedding_classifier import EmbeddingClassifier
 
 EXAMPLES = Path(__file__).with_name("answer_types.yaml")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def load_examples(path: Path = EXAMPLES) -> list[tuple[str, bool]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [(q, True) for q in data.get("amount", [])] + [(q, False) for q in data.get("other", [])]
-
-
-def states_number(text: str) -> bool:
-    """A number other than a year ("4 milliards", "300 employés", "20 %")."""
-    return any(not _YEAR.fullmatch(m.group(0)) for m in _NUMBER.finditer(text))
 
 
 class AmountQuestionModel:

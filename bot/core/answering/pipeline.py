@@ -104,8 +104,6 @@ class AnswerEngine:
             return self._article_missing(question, lang, qvec, detected.code)
         ref_id = ref.article_id if ref else None
         passages, evidence = retriever.search_with_evidence(query, k, article_id=ref_id)
-        if detected.code in NOUNS_CAPITALISED:  # only the corpus's own names count as names there
-            evidence["names"] = [(n, known) for n, known in evidence.get("names", []) if retriever.is_name(n)]
         match = self.debate_index.match(query, qvec)
         r = route(question, evidence, match, self.kinds.debate_probability(qvec), self.settings.routing)
         ctx = Context(question=question, lang=lang, kind=r.kind, passages=passages, qvec=qvec, debate=r.debate,
@@ -138,8 +136,11 @@ class AnswerEngine:
         rs = self.settings.routing
         ctx.sentences = sentences_of(ctx.passages, amount_questions=True)
         ctx.sims = self.scorer.score(ctx.question, ctx.qvec, ctx.sentences)
-        # a capitalised word the articles also write in lower case ("Series": « séries ») names no actor
-        names = [(n, known) for n, known in evidence.get("names", []) if not known or self.retriever.is_name(n)]
+        # A capital names an actor only when the articles always capitalise the word (not "Series": « séries »),
+        # or, for a word they lack, when the question's language does not capitalise every noun ("Gründer").
+        nouns_capitalised = ctx.question_lang in NOUNS_CAPITALISED
+        names = [(n, known) for n, known in evidence.get("names", [])
+                 if self.retriever.is_name(n) or not (known or nouns_capitalised)]
         by_rank = {p.rank: p.text for p in ctx.passages}
         ctx.verdict = premise.check([s.text for s in ctx.sentences], ctx.sims, names, ctx.question,
                                     cover_min=rs.sentence_cover_min, premise_min=rs.premise_min,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.core.answering.answer_type import states_number
 from bot.core.text import fold
 
 # Scale words of amounts (closed-class number grammar, not topic vocabulary).
@@ -21,6 +20,7 @@ _SCALES = {"milliard": 1e9, "milliards": 1e9, "md": 1e9, "mds": 1e9, "mrd": 1e9,
 _AMOUNT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(milliards?|mds?|mrds?|billions?|bn|b|millions?|m|k)?\b", re.I)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _WORDS = re.compile(r"[^\W\d_][\w-]+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,12 @@ def quantities(text: str) -> set[Quantity]:
         if scale:
             out.add(Quantity(value * _SCALES[scale], "amount"))
     return out
+
+
+def states_number(text: str) -> bool:
+    """A number other than a year ("4 milliards", "300 employés", "20 %")."""
+    years = {m.span(1) for m in _YEAR.finditer(text)}
+    return any(m.span() not in years for m in _NUMBER.finditer(text))
 
 
 def names_in(name: str, text: str) -> bool:

@@ -4,7 +4,8 @@ import numpy as np
 from answer_checks import ask_once
 
 from bot.core.answering import premise
-from bot.core.answering.answer_type import AmountQuestionModel, load_examples, states_number
+from bot.core.answering.answer_type import AmountQuestionModel, load_examples
+from bot.core.answering.premise import states_number
 from bot.core.retrieval.embeddings import HashingEmbedder, PersistentCache
 
 SENTENCES = ["Dario Amodei, le PDG d'Anthropic, a évoqué une importante injection de fonds.",
