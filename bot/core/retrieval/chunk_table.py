@@ -13,7 +13,9 @@ from bot.core.models import Article, Chunk
 
 
 class ChunkTable(Sequence):
-    def __init__(self, article_ids: list[str], bounds: list[int], make_row, ids):
+    def __init__(self, article_ids: list[str], bounds: list[int], make_row, ids, hashes: Mapping[str, str] | None = None):
+        """`hashes`: the articles' content hashes, saved with the table so that a later corpus can reuse the
+        chunks of the articles that did not change (CachedChunks)."""
         self._article_ids = article_ids
         self._pos = {aid: k for k, aid in enumerate(article_ids)}
         self._bounds = bounds  # rows of article k: bounds[k]:bounds[k + 1]
@@ -21,17 +23,15 @@ class ChunkTable(Sequence):
         self._ids = ids  # chunk id of each row (a list or a string array)
         self._rows: list[Chunk | None] = [None] * bounds[-1]
         self._id_map: dict[str, int] | None = None
-        self._hashes: dict[str, str] = {}  # article id -> content hash, when known
+        self._hashes = dict(hashes or {})
 
     @classmethod
     def of(cls, chunks_by_article: Mapping[str, list[Chunk]], hashes: Mapping[str, str] | None = None) -> "ChunkTable":
-        """A table of chunk objects already made, in the mapping's article order. `hashes`: the articles'
-        content hashes, saved with the table so a later corpus can reuse the chunks of unchanged articles."""
+        """A table of chunk objects already made, in the mapping's article order."""
         flat = [c for cs in chunks_by_article.values() for c in cs]
         table = cls(list(chunks_by_article), _bounds(len(cs) for cs in chunks_by_article.values()), flat.__getitem__,
-                    [c.id for c in flat])
+                    [c.id for c in flat], hashes)
         table._rows = list(flat)
-        table._hashes = dict(hashes or {})
         return table
 
     @classmethod
@@ -50,13 +50,9 @@ class ChunkTable(Sequence):
 
         def make_row(i: int) -> Chunk:
             k = int(np.searchsorted(bounds_array, i, side="right")) - 1
-            index, start, end = (int(x) for x in spans[i])
-            return Chunk(id=str(ids[i]), article_id=article_ids[k], index=index, start=start, end=end,
-                         text=bodies[k][start:end])
+            return _chunk(str(ids[i]), article_ids[k], spans[i].tolist(), bodies[k])
 
-        table = cls(article_ids, bounds, make_row, ids)
-        table._hashes = {a.id: a.content_hash for a in articles}
-        return table
+        return cls(article_ids, bounds, make_row, ids, {a.id: a.content_hash for a in articles})
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         rows = list(self)
@@ -126,8 +122,8 @@ class CachedChunks:
         if k is None or self._hashes[k] != article.content_hash:
             return None
         lo, hi = self._bounds[k], self._bounds[k + 1]
-        return [Chunk(id=cid, article_id=article.id, index=index, start=start, end=end, text=article.body[start:end])
-                for cid, (index, start, end) in zip(self._ids[lo:hi].tolist(), self._spans[lo:hi].tolist())]
+        return [_chunk(cid, article.id, span, article.body)
+                for cid, span in zip(self._ids[lo:hi].tolist(), self._spans[lo:hi].tolist())]
 
 
 class ArticleChunks(Mapping):
@@ -145,10 +141,15 @@ class ArticleChunks(Mapping):
         return iter(self.table.article_ids)
 
     def __len__(self) -> int:
-        return len(self.table.article_ids)
+        return len(self.table._pos)
 
     def __contains__(self, article_id) -> bool:
         return self.table.holds(article_id)
+
+
+def _chunk(chunk_id: str, article_id: str, span, body: str) -> Chunk:
+    index, start, end = span
+    return Chunk(id=chunk_id, article_id=article_id, index=index, start=start, end=end, text=body[start:end])
 
 
 def _bounds(sizes) -> list[int]:
