@@ -4,7 +4,9 @@
 2. grid-search the routing thresholds that maximise dev accuracy (kind, abstention, premise), and print
    them as a `routing:` block for bot/settings.py / config.example.yaml;
 3. with those thresholds, fit the sentence scorer's rank prior (`scoring.passage_prior`) on the same
-   accuracy, and print it as a `scoring:` block.
+   accuracy, and print it as a `scoring:` block;
+4. fit `routing.debate_map_probability`, the map selector's threshold, on the dev debate questions
+   (right map presented, or none when the question has no map).
 
 The test split is never read here.
 """
@@ -81,6 +83,24 @@ def calibrate_refs(svc, cases) -> dict:
     return best[1]
 
 
+def calibrate_map(svc, eng, cases) -> float:
+    """The selector is fitted on the maps' phrasings; only its threshold is fitted here. Ties keep the lowest."""
+    rows = []
+    for c in cases:
+        if c.kind == "debate":
+            p = eng.maps.probabilities(svc.kb.embedder.embed_query(c.question), svc.kb.retriever.search(c.question, 6))
+            if p is not None:
+                rows.append((c.debate, eng.debate_index.debates[int(p.argmax())].id, float(p.max())))
+    best = None
+    for t in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8):
+        ok = sum((p >= t and top == gold) or (p < t and not gold) for gold, top, p in rows)
+        wrong = sum(p >= t and top != gold for gold, top, p in rows)
+        print(f"  debate_map_probability {t}: {ok}/{len(rows)} right, {wrong} wrong maps presented")
+        if best is None or ok > best[0]:
+            best = (ok, t)
+    return best[1] if best else 0.5
+
+
 def signals(svc, eng, case) -> dict:
     passages, ev = svc.kb.retriever.search_with_evidence(case.question, 6)
     qv = svc.kb.embedder.embed_query(case.question)
@@ -148,9 +168,11 @@ def main() -> None:
             best = (score, t, per_kind)
     print(f"dev macro accuracy {best[0]:.3f} per kind {best[2]}")
     prior = fit_prior(sigs, cases, best[1], eng.scorer.prior)
+    map_probability = calibrate_map(svc, eng, cases)
     print("routing:")
     for k, v in best[1].items():
         print(f"  {k}: {v}")
+    print(f"  debate_map_probability: {map_probability}")
     print("scoring:")
     print(f"  passage_prior: {prior}")
     print("retrieval:")

@@ -78,7 +78,8 @@ class RoutingSettings(_Section):
     # bench/calibrate_routing.py for the default e5 model; never on the test split.
     debate_probability: float = Field(0.65, ge=0, le=1)  # classifier probability above which a question is a debate
     debate_match: float = Field(0.96, ge=0, le=1)  # similarity to a debate map that makes any question that debate
-    debate_match_debate_question: float = Field(0.935, ge=0, le=1)  # same, for a question already judged a debate
+    debate_match_debate_question: float = Field(0.935, ge=0, le=1)  # same, for a question already judged a debate (one map only)
+    debate_map_probability: float = Field(0.5, ge=0, le=1)  # map-selector probability needed to present a map's sides
     min_evidence: float = Field(0.74, ge=0, le=1)  # best passage similarity below which nothing covers a question
     min_evidence_debate: float = Field(0.74, ge=0, le=1)  # same, for debate questions
     sentence_cover_min: float = Field(0.78, ge=0, le=1)  # best answering-sentence similarity for a factual answer

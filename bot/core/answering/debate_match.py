@@ -39,24 +39,38 @@ class DebateIndex:
     def __init__(self, debates: list[Debate], embedder):
         self.debates = debates
         self._owner: list[int] = []
-        texts: list[str] = []
+        self._texts: list[str] = []
+        texts = self._texts
         for i, d in enumerate(debates):
             for p in _phrasings(d):
                 texts.append(p)
                 self._owner.append(i)
         # question against question: both sides are embedded as queries (e5's symmetric use)
         embed = getattr(embedder, "embed_queries", embedder.embed_documents)
-        self._matrix = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        self._matrix = np.asarray(embed(texts), dtype=np.float32) if texts else np.zeros((0, 1), dtype=np.float32)
         self._embedder = embedder
+
+    def phrasings(self) -> list[tuple[str, int]]:
+        """(phrasing, index of its debate), in row order."""
+        return list(zip(self._texts, self._owner))
+
+    def vector(self, row: int) -> np.ndarray:
+        return self._matrix[row]
+
+    def best_by_debate(self, vector: np.ndarray, exclude_row: int | None = None) -> np.ndarray:
+        """Each debate's best phrasing similarity to `vector` (-1 for a debate with no other phrasing)."""
+        sims = self._matrix @ vector
+        if exclude_row is not None:
+            sims[exclude_row] = -1.0
+        best = np.full(len(self.debates), -1.0)
+        np.maximum.at(best, self._owner, sims)
+        return best
 
     def scores(self, question: str, vector: np.ndarray | None = None) -> list[tuple[Debate, float]]:
         if not self.debates:
             return []
         v = self._embedder.embed_query(question) if vector is None else vector
-        sims = self._matrix @ v
-        best = np.full(len(self.debates), -1.0)
-        for row, owner in enumerate(self._owner):
-            best[owner] = max(best[owner], float(sims[row]))
+        best = self.best_by_debate(v)
         out = [(d, float(best[i])) for i, d in enumerate(self.debates)]
         out.sort(key=lambda t: -t[1])
         return out

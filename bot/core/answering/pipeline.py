@@ -26,6 +26,7 @@ class AnswerEngine:
         """`view`: the knowledge view this engine answers from (kb.view by default); one engine, one view."""
         from bot.core.answering.answer_type import AmountQuestionModel
         from bot.core.answering.debate_match import DebateIndex
+        from bot.core.answering.debate_select import DebateSelector
         from bot.core.answering.question_kind import QuestionKindModel
         from bot.core.answering.sentences import SentenceScorer
         from bot.core.answering.stance import StanceModel
@@ -37,6 +38,7 @@ class AnswerEngine:
         self.refs = kb.refs_for(self.retriever)
         debates = list(view.debates)
         self.debate_index = DebateIndex(debates, kb.vectors)
+        self.maps = DebateSelector(self.debate_index, lambda text, k: self.retriever.search(text, k), settings.answering.passages)
         sc = settings.scoring
         self.scorer = SentenceScorer(kb.vectors, sc.passage_prior, sc.passage_prior_ranks)
         self.stance = StanceModel(debates, kb.vectors, sc.stance_neighbours, sc.stance_sharpness)
@@ -106,6 +108,10 @@ class AnswerEngine:
         passages, evidence = retriever.search_with_evidence(query, k, article_id=ref_id)
         match = self.debate_index.match(query, qvec)
         r = route(question, evidence, match, self.kinds.debate_probability(qvec), self.settings.routing)
+        if r.kind == "debate":  # which map, from the phrasings and the passages its arguments quote
+            chosen = self.maps.choose(qvec, passages, self.settings.routing.debate_map_probability)
+            if chosen is not None:
+                r.debate, r.near_debate = chosen
         ctx = Context(question=question, lang=lang, kind=r.kind, passages=passages, qvec=qvec, debate=r.debate,
                       near_debate=r.near_debate, reason_code=r.reason_code,
                       question_lang=detected.code if detected.code not in ("fr", "en") else None, article_ref=ref_id)
