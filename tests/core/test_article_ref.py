@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.retrieval.article_ref import ArticleRefResolver, article_card, load_examples, ordinal_in
+from bot.core.models import Article
+from bot.core.retrieval.article_ref import ArticleRefResolver, article_card, designates, load_examples, ordinal_in
 
 EXAMPLES = [
     ("Dans l'article sur la valorisation, que dit-on d'OpenAI ?", True),
@@ -104,3 +105,16 @@ def test_answers_report_the_article_and_refuse_a_missing_one(shared_service, mon
 def test_shipped_examples_come_from_dev_and_have_both_labels():
     examples = load_examples()
     assert {refers for _, refers in examples} == {True, False}
+
+
+def test_only_the_outlet_designates_an_article():
+    art = Article("a", "Google injecte 2 milliards dans Anthropic", "Source : Techcrunch", "a.md", outlet="TechCrunch")
+    assert designates(art, "Techcrunch") and not designates(art, "Google") and not designates(art, "Tech")
+    assert not designates(Article("b", "Titre", "Corps", "b.md"), "Techcrunch")
+
+
+def test_the_outlet_naming_the_article_is_not_required_in_the_answer(shared_service):
+    """The outlet points at the article; its sentences never name it, which is no reason to refuse (dev question)."""
+    answer = shared_service.ask("Dans l'article Techcrunch, pourquoi les géants préfèrent-ils investir plutôt que construire eux-mêmes ?")
+    assert answer.kind == "factual" and answer.article_ref == "google-anthropic-2-milliards"
+    assert answer.citations and answer.citations[0].article_id == "google-anthropic-2-milliards"

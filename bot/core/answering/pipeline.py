@@ -13,6 +13,7 @@ from bot.core.answering.lang import NOUNS_CAPITALISED, detect
 from bot.core.answering.router import route
 from bot.core.answering.sentences import sentences_of
 from bot.core.models import Answer, Lang
+from bot.core.retrieval.article_ref import designates
 from bot.core.text_guard import strip_invisible
 
 log = logging.getLogger(__name__)
@@ -147,6 +148,9 @@ class AnswerEngine:
         nouns_capitalised = ctx.question_lang in NOUNS_CAPITALISED
         names = [(n, known) for n, known in evidence.get("names", [])
                  if self.retriever.is_name(n) or not (known or nouns_capitalised)]
+        referred = self.composer.articles.get(ctx.article_ref) if ctx.article_ref else None
+        if referred is not None:  # the outlet that points at the article is not what the answer must name
+            names = [(n, known) for n, known in names if not designates(referred, n)]
         by_rank = {p.rank: p.text for p in ctx.passages}
         ctx.verdict = premise.check([s.text for s in ctx.sentences], ctx.sims, names, ctx.question,
                                     cover_min=rs.sentence_cover_min, premise_min=rs.premise_min,

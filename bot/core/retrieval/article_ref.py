@@ -63,6 +63,12 @@ def ordinal_in(text: str, lang: str = "fr") -> int | None:
     return None
 
 
+def designates(article, name: str) -> bool:
+    """Whether `name` is the article's outlet ("Dans l'article Techcrunch…"): it points at the article, so an
+    answer from that article need not name it."""
+    return bool(article.outlet) and fold(name) in fold(article.outlet).split()
+
+
 def article_card(article) -> str:
     parts = [article.title, article.outlet or "", article.published or "", " ".join(article.tags or ())]
     return ". ".join(p for p in parts if p)
