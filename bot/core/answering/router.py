@@ -57,6 +57,7 @@ def route(question: str, evidence: dict, match: tuple[Debate | None, float], deb
     if is_debate:
         if dense < settings.min_evidence_debate and score < settings.debate_match:
             return Route("no_answer", reason_code="not_covered", debate_probability=debate_probability)
+        # with two maps or more, the pipeline's DebateSelector replaces this choice (phrasings and quoted passages)
         mapped = debate if score >= settings.debate_match_debate_question else None
         return Route("debate", debate=mapped, near_debate=debate, debate_probability=debate_probability)
     if dense < settings.min_evidence:
