@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from bot.core.answering.debate_match import DebateIndex
+from bot.core.answering.sentences import overlaps
 from bot.core.models import Debate, Passage
 
 Search = Callable[[str, int], Sequence[Passage]]
@@ -35,7 +36,7 @@ class DebateSelector:
     def features(self, best_sims: np.ndarray, passages: Sequence[Passage]) -> np.ndarray:
         """One row per debate: phrasing similarity, its margin over the best other map, quote overlap of the
         retrieved passages, and its margin."""
-        overlap = np.array([sum(1.0 / (1 + p.rank) for p in passages if _quoted(p, qs)) for qs in self._quotes])
+        overlap = np.array([sum(1.0 / (1 + p.rank) for p in passages if overlaps(p, qs)) for qs in self._quotes])
         return np.column_stack([best_sims, _margins(best_sims), overlap, _margins(overlap)])
 
     def probabilities(self, qvec: np.ndarray, passages: Sequence[Passage]) -> np.ndarray | None:
@@ -75,10 +76,6 @@ class DebateSelector:
             rows.append(self.features(best, self._search(text, self._k)))
             labels += [i == owner for i in range(len(self.index.debates))]
         return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000)).fit(np.vstack(rows), labels)
-
-
-def _quoted(p: Passage, quotes: list[tuple[str, int, int]]) -> bool:
-    return any(a == p.article_id and s < p.end and e > p.start for a, s, e in quotes)
 
 
 def _margins(values: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ from bot.core.answering.render import (
     render_markdown,
     stance_label,
 )
-from bot.core.answering.sentences import Sentence, SentenceScorer, amounts, sentences_of, shorten
+from bot.core.answering.sentences import Sentence, SentenceScorer, amounts, overlaps, sentences_of, shorten
 from bot.core.answering.stance import STANCES, StanceModel
 from bot.core.messages import quote_list, t
 from bot.core.models import Answer, Debate, Lang, Passage, Point, Side
@@ -122,7 +122,7 @@ class ExtractiveComposer:
             if ds.stance in STANCES and ds.stance not in by_stance:
                 by_stance[ds.stance] = side
         cited = [(c.article_id, c.start, c.end) for c in cb.citations]
-        cands = [s for s in sentences_of(ctx.passages[:4]) if not _overlaps(s, cited)]
+        cands = [s for s in sentences_of(ctx.passages[:4]) if not overlaps(s, cited)]
         if not cands:
             return
         rel = self.scorer.score(ctx.question, ctx.qvec, cands)
@@ -181,7 +181,7 @@ class ExtractiveComposer:
             s = cands[idx]
             if len(chosen) >= self.s.max_fact_sentences or rel[idx] < best - self.s.fact_margin:
                 break
-            if not _overlaps(s, [(c.article_id, c.start, c.end) for c in chosen]):
+            if not overlaps(s, [(c.article_id, c.start, c.end) for c in chosen]):
                 chosen.append(s)
         notes = []
         premise = None
@@ -206,10 +206,6 @@ class ExtractiveComposer:
 def _names(question: str) -> list[str]:
     """Capitalised names in the question (not its first word), accent-folded: ["google", "anthropic"]."""
     return [fold(m.group(0)) for m in _NAME.finditer(question) if m.start() > 0]
-
-
-def _overlaps(s: Sentence, cited: list[tuple[str, int, int]]) -> bool:
-    return any(a == s.article_id and min(e, s.end) > max(b, s.start) for a, b, e in cited)
 
 
 def _excerpt(s: Sentence, lang: Lang) -> str:

@@ -39,7 +39,7 @@ class AnswerEngine:
         self.refs = kb.refs_for(self.retriever)
         debates = list(view.debates)
         self.debate_index = DebateIndex(debates, kb.vectors)
-        self.maps = DebateSelector(self.debate_index, lambda text, k: self.retriever.search(text, k), settings.answering.passages)
+        self.maps = DebateSelector(self.debate_index, self.retriever.search, settings.answering.passages)
         sc = settings.scoring
         self.scorer = SentenceScorer(kb.vectors, sc.passage_prior, sc.passage_prior_ranks)
         self.stance = StanceModel(debates, kb.vectors, sc.stance_neighbours, sc.stance_sharpness)

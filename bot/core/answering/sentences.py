@@ -48,6 +48,11 @@ def amounts(text: str) -> set[str]:
     return {f"{m.group(1).replace('.', ',')} {m.group(2).lower().rstrip('s')}" for m in _AMOUNT.finditer(text)}
 
 
+def overlaps(span, spans: list[tuple[str, int, int]]) -> bool:
+    """Whether `span` (a sentence, a passage: article_id, start, end) overlaps one of `spans` (article, start, end)."""
+    return any(a == span.article_id and min(e, span.end) > max(b, span.start) for a, b, e in spans)
+
+
 def shorten(text: str, limit: int = 240) -> str:
     if len(text) <= limit:
         return text
